@@ -1,0 +1,1 @@
+"""Media: storage backends now; uploads, renditions and scans build on it."""

@@ -1,0 +1,104 @@
+"""Golden Thread: the application factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from portal.config import config_for
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict[str, Any] | None = None, *, env: str | None = None) -> Flask:
+    """Build the app for APP_ENV (or `env`), with optional config overrides for tests."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    load_config(app, env or os.environ.get("APP_ENV"), overrides or {})
+    register_extensions(app)
+    register_login(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+    register_cli(app)
+    return app
+
+
+def load_config(app: Flask, env: str | None, overrides: dict[str, Any]) -> None:
+    config = config_for(env)
+    app.config.from_object(config)
+    app.config["APP_ENV"] = config.ENV_NAME
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        database = Path(app.instance_path) / "golden-thread.sqlite"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
+    if not app.config.get("SECRET_KEY"):
+        if config.ENV_NAME == "production":
+            raise RuntimeError("SECRET_KEY must be set in production (APP_ENV=production).")
+        # Development without a key: sessions last until the server restarts.
+        app.config["SECRET_KEY"] = secrets.token_urlsafe(32)
+        logging.getLogger(__name__).warning("SECRET_KEY not set; using a temporary one")
+
+
+def register_extensions(app: Flask) -> None:
+    import portal.models  # noqa: F401  (every table known before migrations run)
+    from portal.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+
+def register_login(app: Flask) -> None:
+    from portal.accounts.sessions import load_session_user
+    from portal.extensions import login_manager
+
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Please log in to see this page."
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_session_user)
+
+
+def register_blueprints(app: Flask) -> None:
+    from portal.accounts.views import bp as accounts
+    from portal.families.views import bp as families
+    from portal.health import bp as health
+
+    for blueprint in (accounts, families, health):
+        app.register_blueprint(blueprint)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from portal.errors import register
+
+    register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from portal.security import add_security_headers
+
+    app.after_request(add_security_headers)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from portal.accounts.models import STAFF_ROLE_NAMES
+
+    app.jinja_env.globals["STAFF_ROLE_NAMES"] = STAFF_ROLE_NAMES
+
+
+def register_cli(app: Flask) -> None:
+    from portal.cli import demo_data
+
+    app.cli.add_command(demo_data)

@@ -1,0 +1,60 @@
+"""The one access policy. Every route asks it; no view checks roles by hand.
+
+A person without access to a child gets 404, never 403, so a URL does not
+reveal that a child exists.
+"""
+
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import select
+
+from portal.accounts.models import User
+from portal.extensions import db
+from portal.families.models import Child, Membership
+
+VIEW_CHILD = "view_child"
+
+# Which membership roles may do each action on a child.
+ROLES_FOR_ACTION: dict[str, frozenset[str]] = {
+    VIEW_CHILD: frozenset(
+        {"parent", "young_person", "family_editor", "family_viewer", "professional", "caseworker"}
+    ),
+}
+
+
+def membership_of(user: User, child: Child) -> Membership | None:
+    """The user's membership of the child's wiki, if any."""
+    return db.session.scalars(
+        select(Membership).where(Membership.child_id == child.id, Membership.user_id == user.id)
+    ).first()
+
+
+def can(user: User | None, action: str, target: Child) -> bool:
+    """Whether the user may do `action` to `target`."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if action not in ROLES_FOR_ACTION:
+        raise ValueError(f"unknown action {action!r}")
+    membership = membership_of(user, target)
+    if membership is None:
+        return False
+    # Staff never cross councils, even if a membership row says otherwise.
+    if user.is_staff and user.council_id != target.council_id:
+        return False
+    return membership.role in ROLES_FOR_ACTION[action]
+
+
+def require(user: User | None, action: str, target: Child) -> None:
+    """Abort with 404 unless the user may do `action` to `target`."""
+    if not can(user, action, target):
+        abort(404)
+
+
+def child_or_404(user: User | None, slug: str, action: str = VIEW_CHILD) -> Child:
+    """Load a child by URL slug and check access; 404 whether missing or forbidden."""
+    child = db.session.scalars(select(Child).where(Child.slug == slug)).first()
+    if child is None:
+        abort(404)
+    require(user, action, child)
+    return child

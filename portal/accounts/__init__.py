@@ -1,0 +1,1 @@
+"""Accounts: councils, users, logging in and out, passwords."""

@@ -1,0 +1,36 @@
+"""Forms for logging in and changing a password."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from portal.accounts.passwords import MAX_LENGTH
+
+
+class LoginForm(FlaskForm):
+    login = StringField(
+        "Email or username",
+        validators=[DataRequired("Enter your email address or username."), Length(max=254)],
+        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired("Enter your password."), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password",
+        validators=[DataRequired("Enter your current password.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        "New password",
+        description=f"At least 8 characters, at most {MAX_LENGTH}. A few words together work well.",
+        validators=[DataRequired("Enter a new password.")],
+        render_kw={"autocomplete": "new-password"},
+    )

@@ -1,0 +1,126 @@
+"""Configuration classes, read from environment variables when the app is made.
+
+`APP_ENV` picks the class: production (the default), development or testing.
+Nothing secret has a default; production refuses to start without SECRET_KEY.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+
+def env_flag(name: str, default: bool = False) -> bool:
+    """Read a yes/no environment variable."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Point PostgreSQL URLs at psycopg 3, whatever scheme the platform gives."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    """Production settings; the subclasses relax them for a laptop or the tests.
+
+    Values are read in __init__, not at import, so each create_app() sees the
+    environment as it is then.
+    """
+
+    ENV_NAME = "production"
+    TESTING = False
+
+    def __init__(self) -> None:
+        env = os.environ.get
+        self.SECRET_KEY = env("SECRET_KEY")
+        self.DEMO_MODE = env_flag("DEMO_MODE", self.default_demo_mode())
+
+        database_url = env("DATABASE_URL")
+        # None means "SQLite in the instance folder", filled in by create_app.
+        self.SQLALCHEMY_DATABASE_URI = (
+            normalise_database_url(database_url) if database_url else None
+        )
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+        self.STORAGE = env("STORAGE", "local")
+        self.S3_BUCKET = env("S3_BUCKET")
+        self.S3_ENDPOINT_URL = env("S3_ENDPOINT_URL")
+        self.LOCAL_STORAGE_PATH = env("LOCAL_STORAGE_PATH")
+        self.REDIS_URL = env("REDIS_URL")
+
+        # The session cookie only points at a server-side login row (accounts.sessions).
+        secure = env_flag("SESSION_COOKIE_SECURE", self.default_secure_cookies())
+        self.SESSION_COOKIE_NAME = "gt_session"
+        self.SESSION_COOKIE_SECURE = secure
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_SECURE = secure
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.LOGIN_SESSION_LIFETIME = timedelta(days=int(env("LOGIN_SESSION_DAYS", "14")))
+
+        # CSRF tokens live as long as the login, so a slow typist never loses a form.
+        self.WTF_CSRF_TIME_LIMIT = None
+        self.MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+        self.PASSWORD_HASH_METHOD = "scrypt"
+
+        self.RATELIMIT_ENABLED = True
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.RATELIMIT_HEADERS_ENABLED = False
+        self.LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "10 per minute; 100 per day")
+
+    def default_demo_mode(self) -> bool:
+        return False
+
+    def default_secure_cookies(self) -> bool:
+        return True
+
+
+class DevelopmentConfig(Config):
+    """`make run`: plain HTTP on a laptop, demo data allowed."""
+
+    ENV_NAME = "development"
+
+    def default_demo_mode(self) -> bool:
+        return True
+
+    def default_secure_cookies(self) -> bool:
+        return False
+
+
+class TestingConfig(DevelopmentConfig):
+    """The test suite: throwaway secret, fast hashes, no rate limits unless a test asks."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+        self.DEMO_MODE = True
+        self.SQLALCHEMY_DATABASE_URI = None
+        self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+        self.RATELIMIT_ENABLED = False
+        self.RATELIMIT_STORAGE_URI = "memory://"
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "production": Config,
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+}
+
+
+def config_for(name: str | None) -> Config:
+    """The config for an APP_ENV value; an unknown name is an error, not a guess."""
+    key = (name or "production").strip().lower()
+    if key not in CONFIGS:
+        raise RuntimeError(f"APP_ENV={name!r} is not one of: {', '.join(CONFIGS)}")
+    return CONFIGS[key]()

@@ -1,0 +1,83 @@
+"""The demo council, users and children of DESIGN section 5."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from portal.accounts.models import Council, User
+from portal.accounts.service import create_user
+from portal.extensions import db
+from portal.families.service import add_member, create_child
+
+DEMO_COUNCIL_SLUG = "demo"
+
+
+class DemoRefused(Exception):
+    """The demo data was not loaded, for the reason given."""
+
+
+def _birthday_for_age(years: int, today: date) -> date:
+    """A birthday 100 days past the `years`th, so the demo age holds for months."""
+    anniversary = date(today.year - years, today.month, min(today.day, 28))
+    return anniversary - timedelta(days=100)
+
+
+def load_demo_data(*, only_if_empty: bool = False, today: date | None = None) -> int:
+    """Create the demo data and commit; return the number of users made."""
+    if only_if_empty and db.session.scalar(select(func.count()).select_from(User)):
+        raise DemoRefused("The database already has users; demo data not loaded.")
+    if db.session.scalars(select(Council).where(Council.slug == DEMO_COUNCIL_SLUG)).first():
+        raise DemoRefused("Demo data is already loaded.")
+    today = today or date.today()
+
+    council = Council(slug=DEMO_COUNCIL_SLUG, name="Demo Council")
+    db.session.add(council)
+    db.session.flush()
+
+    def user(**fields) -> User:
+        return create_user(council_id=council.id if fields.get("staff_role") else None, **fields)
+
+    parent = user(email="parent@demo.test", name="Priya Shah", password="demo-parent-pass")
+    young_person = user(username="sam", name="Sam Shah", password="demo-young-pass")
+    caseworker = user(
+        email="caseworker@demo.test",
+        name="Ms Patel",
+        password="demo-caseworker-pass",
+        staff_role="caseworker",
+    )
+    administrator = user(
+        email="admin@demo.test",
+        name="Mr Jones",
+        password="demo-admin-pass",
+        staff_role="administrator",
+    )
+    user(
+        email="champion@demo.test",
+        name="Grace Okafor",
+        password="demo-champion-pass",
+        is_champion=True,
+    )
+    other_parent = user(email="other.parent@demo.test", name="Tom Reid", password="demo-other-pass")
+
+    sam = create_child(
+        council,
+        name="Sam Shah",
+        slug="sam",
+        preferred_name="Sam",
+        date_of_birth=_birthday_for_age(15, today),
+    )
+    alex = create_child(
+        council,
+        name="Alex Reid",
+        slug="alex",
+        preferred_name="Alex",
+        date_of_birth=_birthday_for_age(9, today),
+    )
+    add_member(sam, parent, "parent", granted_by=None)
+    add_member(sam, young_person, "young_person", granted_by=parent)
+    add_member(sam, caseworker, "caseworker", granted_by=administrator)
+    add_member(alex, other_parent, "parent", granted_by=None)
+    db.session.commit()
+    return 6

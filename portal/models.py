@@ -1,0 +1,6 @@
+"""Imports every feature's models, so the metadata Alembic and the tests see is whole."""
+
+from portal.accounts.models import Council, LoginSession, User
+from portal.families.models import Child, Membership
+
+__all__ = ["Child", "Council", "LoginSession", "Membership", "User"]

@@ -1,0 +1,1 @@
+"""The family wiki: pages, revisions, rendering, diffs, merging and search."""

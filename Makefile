@@ -37,7 +37,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 bench: $(STAMP)
-	$(BIN)/python bench/page_weight.py
+	$(BIN)/python -m bench.page_weight
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -1,7 +1,8 @@
 """Page weight over the wire on a first visit, at phone size. Target: each page < 100 KB.
 
-Run with `make bench` (needs Debian's chromium). Serves the app on a free port with a
-throwaway SQLite database and the demo data, then loads each page in a fresh context.
+Run with `make bench` or `python -m bench.page_weight` (needs Debian's chromium). Serves
+the app on a free port with a throwaway SQLite database and the demo data, then loads
+each page in a fresh context.
 """
 
 from __future__ import annotations
@@ -17,16 +18,9 @@ from werkzeug.serving import make_server
 from portal import create_app
 from portal.demo import load_demo_data
 from portal.extensions import db
+from tests.browser.chromium import PHONE, launch_chromium
 
 TARGET_BYTES = 100_000
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 WEIGHT = """() => [...performance.getEntriesByType('navigation'),
   ...performance.getEntriesByType('resource')].reduce((t, e) => t + e.transferSize, 0)"""
 PAGES = ["/", "/c/sam/", "/account", "/no-such-page"]
@@ -52,8 +46,8 @@ def main() -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         base, server = serve(Path(folder))
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
-        phone = {"viewport": {"width": 360, "height": 640}, "is_mobile": True}
+        browser = launch_chromium(playwright)
+        phone = PHONE
 
         context = browser.new_context(**phone)
         page = context.new_page()

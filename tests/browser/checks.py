@@ -22,7 +22,10 @@ SMALL_TARGETS_SCRIPT = """() => [...document.querySelectorAll('a, button, input,
   .filter(el => el.offsetParent !== null && !el.closest('p, li.inline'))
   .map(el => ({el, box: el.getBoundingClientRect()}))
   .filter(({box}) => box.height < 44 || box.width < 44)
-  .map(({el, box}) => `${el.tagName} "${(el.textContent || el.name || '').trim()}" ${box.width}x${box.height}`)"""
+  .map(({el, box}) => {
+    const label = (el.textContent || el.name || '').trim();
+    return `${el.tagName} "${label}" ${box.width}x${box.height}`;
+  })"""
 
 
 def accessibility_violations(page) -> list[str]:
@@ -35,7 +38,9 @@ def accessibility_violations(page) -> list[str]:
 
 def sideways_overflow(page) -> int:
     """How many CSS pixels the page is wider than the viewport."""
-    return page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    return page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
 
 
 def page_weight(page) -> int:

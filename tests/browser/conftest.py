@@ -11,17 +11,8 @@ import pytest
 from werkzeug.serving import make_server
 
 from portal.demo import load_demo_data
+from tests.browser.chromium import CHROMIUM, PHONE, launch_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-PHONE = {"width": 360, "height": 640}
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", "screenshots"))
 
 
@@ -41,7 +32,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        browser = launch_chromium(playwright)
         yield browser
         browser.close()
 
@@ -62,7 +53,7 @@ def live_server(app) -> Iterator[str]:
 @pytest.fixture
 def phone(browser):
     """A page in a fresh 360×640 touch context, like a cheap phone."""
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    context = browser.new_context(**PHONE)
     page = context.new_page()
     yield page
     context.close()

@@ -12,6 +12,13 @@ from tests.conftest import csrf_token_from, log_in, log_out, make_user
 FAILED = "That email, username or password is not right"
 
 
+def change_password(client, current: str, new: str):
+    token = csrf_token_from(client.get("/account").get_data(as_text=True))
+    return client.post(
+        "/account", data={"current_password": current, "new_password": new, "csrf_token": token}
+    )
+
+
 def test_parent_logs_in_by_email_and_lands_on_their_children(client, demo):
     response = log_in(client, "parent@demo.test")
     assert response.status_code == 302
@@ -102,15 +109,7 @@ def test_changing_password_ends_every_other_session(app, demo):
     laptop, phone = app.test_client(), app.test_client()
     log_in(laptop, "parent@demo.test")
     log_in(phone, "parent@demo.test")
-    token = csrf_token_from(laptop.get("/account").get_data(as_text=True))
-    response = laptop.post(
-        "/account",
-        data={
-            "current_password": "demo-parent-pass",
-            "new_password": "a new family password",
-            "csrf_token": token,
-        },
-    )
+    response = change_password(laptop, "demo-parent-pass", "a new family password")
     assert response.status_code == 302
     assert laptop.get("/c/sam/").status_code == 200
     assert phone.get("/c/sam/").status_code == 302

@@ -18,6 +18,11 @@ config.set_main_option(
 )
 
 
+def include_name(name, type_, parent_names):
+    """Leave the search structures (made by raw DDL, not models) out of autogenerate."""
+    return not (name or "").startswith(("wiki_page_search", "ix_wiki_page_search"))
+
+
 def run_migrations_offline():
     """Write SQL to stdout instead of running it (`flask db upgrade --sql`)."""
     context.configure(
@@ -41,6 +46,7 @@ def run_migrations_online():
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     conf_args.setdefault("compare_type", True)
+    conf_args.setdefault("include_name", include_name)
 
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)

@@ -75,8 +75,10 @@ def register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts
     from portal.families.views import bp as families
     from portal.health import bp as health
+    from wiki.simple_mode import bp as simple
+    from wiki.views import bp as wiki
 
-    for blueprint in (accounts, families, health):
+    for blueprint in (accounts, families, health, wiki, simple):
         app.register_blueprint(blueprint)
 
 

@@ -14,12 +14,18 @@ from portal.extensions import db
 from portal.families.models import Child, Membership
 
 VIEW_CHILD = "view_child"
+EDIT_WIKI = "edit_wiki"
+CHANGE_VISIBILITY = "change_visibility"
+
+FAMILY_EDITORS = frozenset({"parent", "young_person", "family_editor"})
+FAMILY = FAMILY_EDITORS | {"family_viewer"}
+PLAN_TEAM = frozenset({"professional", "caseworker"})
 
 # Which membership roles may do each action on a child.
 ROLES_FOR_ACTION: dict[str, frozenset[str]] = {
-    VIEW_CHILD: frozenset(
-        {"parent", "young_person", "family_editor", "family_viewer", "professional", "caseworker"}
-    ),
+    VIEW_CHILD: FAMILY | PLAN_TEAM,
+    EDIT_WIKI: FAMILY_EDITORS,
+    CHANGE_VISIBILITY: FAMILY_EDITORS,
 }
 
 
@@ -43,6 +49,15 @@ def can(user: User | None, action: str, target: Child) -> bool:
     if user.is_staff and user.council_id != target.council_id:
         return False
     return membership.role in ROLES_FOR_ACTION[action]
+
+
+def visible_visibilities(user: User | None, child: Child) -> frozenset[str]:
+    """Which page visibilities the user may see in the child's wiki: the family sees
+    everything; the plan team only what the family shared with it."""
+    if not can(user, VIEW_CHILD, child):
+        return frozenset()
+    membership = membership_of(user, child)
+    return frozenset({"family", "team"}) if membership.role in FAMILY else frozenset({"team"})
 
 
 def require(user: User | None, action: str, target: Child) -> None:

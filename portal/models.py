@@ -2,5 +2,6 @@
 
 from portal.accounts.models import Council, LoginSession, User
 from portal.families.models import Child, Membership
+from wiki.models import Page, Revision
 
-__all__ = ["Child", "Council", "LoginSession", "Membership", "User"]
+__all__ = ["Child", "Council", "LoginSession", "Membership", "Page", "Revision", "User"]

@@ -11,10 +11,23 @@ ROOT = Path(__file__).resolve().parent.parent
 PORTAL_CORE = {"portal.config", "portal.extensions", "portal.access", "portal.dbtypes"}
 
 
+def _type_checking_nodes(tree: ast.AST) -> set[int]:
+    """Nodes under `if TYPE_CHECKING:`: names for type hints, never imported at run time."""
+    skipped = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
+            skipped |= {id(child) for stmt in node.body for child in ast.walk(stmt)}
+    return skipped
+
+
 def imports_of(package: str) -> list[tuple[Path, str]]:
     found = []
     for path in (ROOT / package).rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        tree = ast.parse(path.read_text(), str(path))
+        type_only = _type_checking_nodes(tree)
+        for node in ast.walk(tree):
+            if id(node) in type_only:
+                continue
             if isinstance(node, ast.Import):
                 found += [(path, alias.name) for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:

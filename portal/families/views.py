@@ -7,8 +7,10 @@ from datetime import date
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from portal.access import child_or_404, membership_of
+from portal.access import EDIT_WIKI, can, child_or_404, membership_of, visible_visibilities
 from portal.families.service import memberships_for
+from wiki.service import list_pages
+from wiki.starters import STARTERS
 
 bp = Blueprint("families", __name__)
 
@@ -23,9 +25,17 @@ def home():
 @login_required
 def child_home(child: str):
     found = child_or_404(current_user, child)
+    visibilities = visible_visibilities(current_user, found)
+    pages = list_pages(found.id, visibilities)
+    started = {page.slug for page in pages}
+    # Starters show only to the family, until someone writes them.
+    starters = [s for s in STARTERS if s.slug not in started] if "family" in visibilities else []
     return render_template(
         "families/child_home.html",
         child=found,
         membership=membership_of(current_user, found),
         age=found.age_on(date.today()),
+        pages=pages,
+        starters=starters,
+        can_edit=can(current_user, EDIT_WIKI, found),
     )

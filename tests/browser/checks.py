@@ -20,7 +20,9 @@ PAGE_WEIGHT_SCRIPT = """() => {
 # Interactive things smaller than 44×44 CSS pixels; links inside running text are exempt.
 SMALL_TARGETS_SCRIPT = """() => [...document.querySelectorAll('a, button, input, select, textarea')]
   .filter(el => el.offsetParent !== null && !el.closest('p, li.inline'))
-  .map(el => ({el, box: el.getBoundingClientRect()}))
+  // A radio button or checkbox is tapped through its whole label.
+  .map(el => ({el, box: (['radio', 'checkbox'].includes(el.type) && el.labels.length
+    ? el.labels[0] : el).getBoundingClientRect()}))
   .filter(({box}) => box.height < 44 || box.width < 44)
   .map(({el, box}) => {
     const label = (el.textContent || el.name || '').trim();

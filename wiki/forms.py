@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 
@@ -34,8 +41,8 @@ class VisibilityForm(FlaskForm):
     visibility = RadioField(
         "Who can see this page?",
         choices=[
-            ("family", "Only our family"),
-            ("team", "Our family and the plan team (caseworker and professionals)"),
+            SelectChoice("family", "Only our family"),
+            SelectChoice("team", "Our family and the plan team (caseworker and professionals)"),
         ],
     )
 

@@ -39,9 +39,7 @@ class Page(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    revisions: WriteOnlyMapped[Revision] = relationship(
-        back_populates="page", order_by="Revision.number", passive_deletes=True
-    )
+    revisions: WriteOnlyMapped[Revision] = relationship(back_populates="page", passive_deletes=True)
 
 
 class Revision(db.Model):

@@ -179,7 +179,9 @@ def _render_conflict(context, slug, form, conflict: service.EditConflict):
     their_change = diff_texts(base.body if base else "", conflict.theirs.body)
     mine = form.body.data
     form.body.data = conflict.merge.with_markers
+    # The next save starts from their version; IntegerField renders raw_data first.
     form.base_revision.data = conflict.theirs.number
+    form.base_revision.raw_data = [str(conflict.theirs.number)]
     return render_template(
         "wiki/conflict.html",
         context=context,

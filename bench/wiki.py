@@ -32,8 +32,12 @@ from tests.conftest import csrf_token_from, log_in
 from wiki import service
 
 SECRET = "bench-secret-key-not-for-production"
-TARGETS_MS = {"view 5 KB page": 5, "save an edit": 30, "history, 1,000 revisions": 50,
-              "diff of two 100 KB revisions": 50}
+TARGETS_MS = {
+    "view 5 KB page": 5,
+    "save an edit": 30,
+    "history, 1,000 revisions": 50,
+    "diff of two 100 KB revisions": 50,
+}
 
 
 def five_kb_body() -> str:
@@ -73,8 +77,16 @@ def prepare(app) -> None:
         base = "/c/sam/wiki/"
 
         def save(slug, body, number):
-            service.save_edit(sam.id, slug, title=slug, body=body, summary="", base_number=number,
-                              author_id=None, link_base=base)
+            service.save_edit(
+                sam.id,
+                slug,
+                title=slug,
+                body=body,
+                summary="",
+                base_number=number,
+                author_id=None,
+                link_base=base,
+            )
 
         save("five-kb", five_kb_body(), 0)
         old, new = hundred_kb_pair()
@@ -89,8 +101,11 @@ def prepare(app) -> None:
 def server_times(app) -> dict[str, float]:
     client = app.test_client()
     log_in(client, "parent@demo.test", "demo-parent-pass")
-    for path in ("/c/sam/wiki/five-kb", "/c/sam/wiki/long-history/history",
-                 "/c/sam/wiki/big/diff?from=1&to=2"):
+    for path in (
+        "/c/sam/wiki/five-kb",
+        "/c/sam/wiki/long-history/history",
+        "/c/sam/wiki/big/diff?from=1&to=2",
+    ):
         assert client.get(path).status_code == 200, path
 
     def view():
@@ -102,18 +117,27 @@ def server_times(app) -> dict[str, float]:
 
     def save():
         number = next(counter)
-        response = client.post("/c/sam/wiki/five-kb/edit", data={
-            "csrf_token": token, "title": "five-kb", "summary": "bench",
-            "body": five_kb_body() + f"\nEdit {number}\n", "base_revision": str(number)})
+        response = client.post(
+            "/c/sam/wiki/five-kb/edit",
+            data={
+                "csrf_token": token,
+                "title": "five-kb",
+                "summary": "bench",
+                "body": five_kb_body() + f"\nEdit {number}\n",
+                "base_revision": str(number),
+            },
+        )
         assert response.status_code == 302, response.status_code
 
     return {
         "view 5 KB page": median_ms(view, 200),
         "save an edit": median_ms(save, 100),
         "history, 1,000 revisions": median_ms(
-            lambda: client.get("/c/sam/wiki/long-history/history"), 100),
+            lambda: client.get("/c/sam/wiki/long-history/history"), 100
+        ),
         "diff of two 100 KB revisions": median_ms(
-            lambda: client.get("/c/sam/wiki/big/diff?from=1&to=2"), 50),
+            lambda: client.get("/c/sam/wiki/big/diff?from=1&to=2"), 50
+        ),
     }
 
 
@@ -127,8 +151,18 @@ def requests_per_second(target: str, env: dict, path: str, cookie: str | None) -
     port = free_port()
     gunicorn = Path(sys.executable).parent / "gunicorn"
     server = subprocess.Popen(
-        [str(gunicorn), "--workers", "2", "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", target],
+        [
+            str(gunicorn),
+            "--workers",
+            "2",
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            target,
+        ],
         env={**os.environ, **env},
     )
     try:
@@ -159,20 +193,30 @@ def throughput(app, database_url: str) -> tuple[float, float]:
     ours = requests_per_second(
         "portal:create_app()",
         {"APP_ENV": "production", "SECRET_KEY": SECRET, "DATABASE_URL": database_url},
-        "/c/sam/wiki/five-kb", cookie)
+        "/c/sam/wiki/five-kb",
+        cookie,
+    )
     bare = requests_per_second(
-        "bench.bare_app:create_bare_app()", {"BARE_PAGE_BYTES": str(size)}, "/", None)
+        "bench.bare_app:create_bare_app()", {"BARE_PAGE_BYTES": str(size)}, "/", None
+    )
     return ours, bare
 
 
 def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="gt-bench-"))
     database_url = normalise_database_url(
-        os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder / 'bench.sqlite'}")
+        os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder / 'bench.sqlite'}"
+    )
     engine = database_url.split(":")[0]
     print(f"Wiki benchmark on {engine}")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": SECRET,
-                      "LOCAL_STORAGE_PATH": str(folder / "media")}, env="testing")
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": SECRET,
+            "LOCAL_STORAGE_PATH": str(folder / "media"),
+        },
+        env="testing",
+    )
     prepare(app)
     print(f"{'measure':<32}{'median ms':>10}{'target':>8}")
     for name, value in server_times(app).items():

@@ -42,6 +42,9 @@ def load_config(app: Flask, env: str | None, overrides: dict[str, Any]) -> None:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         database = Path(app.instance_path) / "golden-thread.sqlite"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A local file never drops a connection: pinging it costs a query per request.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
     if not app.config.get("SECRET_KEY"):
         if config.ENV_NAME == "production":
             raise RuntimeError("SECRET_KEY must be set in production (APP_ENV=production).")

@@ -6,7 +6,7 @@ reveal that a child exists.
 
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, g, has_app_context
 from sqlalchemy import select
 
 from portal.accounts.models import User
@@ -30,10 +30,14 @@ ROLES_FOR_ACTION: dict[str, frozenset[str]] = {
 
 
 def membership_of(user: User, child: Child) -> Membership | None:
-    """The user's membership of the child's wiki, if any."""
-    return db.session.scalars(
-        select(Membership).where(Membership.child_id == child.id, Membership.user_id == user.id)
-    ).first()
+    """The user's membership of the child's wiki, if any (asked once per request)."""
+    cache = g.setdefault("_memberships", {}) if has_app_context() else {}
+    key = (user.id, child.id)
+    if key not in cache:
+        cache[key] = db.session.scalars(
+            select(Membership).where(Membership.child_id == child.id, Membership.user_id == user.id)
+        ).first()
+    return cache[key]
 
 
 def can(user: User | None, action: str, target: Child) -> bool:
@@ -68,8 +72,18 @@ def require(user: User | None, action: str, target: Child) -> None:
 
 def child_or_404(user: User | None, slug: str, action: str = VIEW_CHILD) -> Child:
     """Load a child by URL slug and check access; 404 whether missing or forbidden."""
-    child = db.session.scalars(select(Child).where(Child.slug == slug)).first()
-    if child is None:
+    if user is None or not user.is_authenticated:
         abort(404)
+    # One query for the child and the user's membership, which `can` then reads from g.
+    row = db.session.execute(
+        select(Child, Membership)
+        .outerjoin(Membership, (Membership.child_id == Child.id) & (Membership.user_id == user.id))
+        .where(Child.slug == slug)
+    ).first()
+    if row is None:
+        abort(404)
+    child, membership = row
+    if has_app_context():
+        g.setdefault("_memberships", {})[(user.id, child.id)] = membership
     require(user, action, child)
     return child

@@ -37,13 +37,16 @@ class SimpleAnswerForm(FlaskForm):
     )
 
 
+VISIBILITY_CHOICES = (
+    ("family", "Only our family"),
+    ("team", "Our family and the plan team (caseworker and professionals)"),
+)
+
+
 class VisibilityForm(FlaskForm):
     visibility = RadioField(
         "Who can see this page?",
-        choices=[
-            SelectChoice("family", "Only our family"),
-            SelectChoice("team", "Our family and the plan team (caseworker and professionals)"),
-        ],
+        choices=[SelectChoice(value, label) for value, label in VISIBILITY_CHOICES],
     )
 
 

@@ -73,6 +73,16 @@ def get_page(child_id: int, slug: str) -> Page | None:
     ).first()
 
 
+def get_page_and_current(child_id: int, slug: str) -> tuple[Page, Revision] | None:
+    """The page and its current revision, in one query."""
+    row = db.session.execute(
+        select(Page, Revision)
+        .join(Revision, (Revision.page_id == Page.id) & (Revision.number == Page.current_number))
+        .where(Page.child_id == child_id, Page.slug == slug)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
 def list_pages(child_id: int, visibilities: Collection[str]) -> list[Page]:
     """The child's live pages the viewer may see, newest change first."""
     return list(
@@ -257,7 +267,9 @@ def set_deleted(page: Page, deleted: bool, *, author_id: int | None, link_base: 
     def attempt() -> Revision:
         locked = _lock_page(page.child_id, page.slug)
         if locked.deleted == deleted:
-            raise WikiError("This page is already deleted." if deleted else "This page is not deleted.")
+            raise WikiError(
+                "This page is already deleted." if deleted else "This page is not deleted."
+            )
         locked.deleted = deleted
         return _append_revision(
             locked,
@@ -271,7 +283,9 @@ def set_deleted(page: Page, deleted: bool, *, author_id: int | None, link_base: 
     return _with_retries(attempt)
 
 
-def set_visibility(page: Page, visibility: str, *, author_id: int | None, link_base: str) -> Revision:
+def set_visibility(
+    page: Page, visibility: str, *, author_id: int | None, link_base: str
+) -> Revision:
     """Share a page with the plan team, or keep it to the family; commit."""
     if visibility not in VISIBILITIES:
         raise WikiError("Choose who can see this page.")

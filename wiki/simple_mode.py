@@ -68,8 +68,10 @@ def _save_answer(context, slug, found, starter, question, form) -> str | None:
         return None if starter else "Write something to add, or go back."
     base = service.get_revision(found, form.base_revision.data) if found else None
     base_body = base.body if base else ""
-    body = with_answer(base_body, question, answer_text) if starter else with_paragraph(
-        base_body, answer_text
+    body = (
+        with_answer(base_body, question, answer_text)
+        if starter
+        else with_paragraph(base_body, answer_text)
     )
     try:
         service.save_edit(

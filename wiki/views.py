@@ -16,7 +16,7 @@ from portal.access import (
 )
 from wiki import service
 from wiki.diff import diff_texts, inline_segments
-from wiki.forms import ConfirmForm, EditForm, SearchForm, VisibilityForm
+from wiki.forms import VISIBILITY_CHOICES, ConfirmForm, EditForm, SearchForm, VisibilityForm
 from wiki.models import Page, Revision
 from wiki.render import page_slug, render_markdown
 from wiki.search import search_pages
@@ -89,11 +89,12 @@ def new_page(child: str):
 @login_required
 def view_page(child: str, page: str):
     context = wiki_context(child)
-    found = service.get_page(context.child.id, page)
-    if found is None or (found.deleted and not context.can_edit):
+    pair = service.get_page_and_current(context.child.id, page)
+    if pair is None or (pair[0].deleted and not context.can_edit):
         return missing_page(context, page)
-    found = visible_page_or_404(context, page, allow_deleted=True)
-    current = service.get_revision(found, found.current_number)
+    found, current = pair
+    if found.visibility not in context.visibilities:
+        abort(404)
     return render_template(
         "wiki/page.html",
         context=context,
@@ -101,7 +102,7 @@ def view_page(child: str, page: str):
         html=service.revision_html(current, context.link_base),
         revision=current,
         just_saved=request.args.get("saved") == "1",
-        visibility_form=VisibilityForm(visibility=found.visibility),
+        visibility_choices=VISIBILITY_CHOICES,
         confirm_form=ConfirmForm(),
     )
 
@@ -130,7 +131,9 @@ def edit_page(child: str, page: str):
         preview = render_markdown(form.body.data or "", link_base=context.link_base)
         return _render_editor(context, page, form, preview=preview)
     if found is not None and found.deleted:
-        return _render_editor(context, page, form, error="This page was deleted. Bring it back first.")
+        return _render_editor(
+            context, page, form, error="This page was deleted. Bring it back first."
+        )
     try:
         outcome = service.save_edit(
             context.child.id,
@@ -198,7 +201,10 @@ def _flash_saved(outcome: service.SaveOutcome) -> None:
     if outcome.revision is None:
         flash("Nothing had changed, so there was nothing to save.", "info")
     elif outcome.merged:
-        flash("Saved. Someone else edited this page at the same time: both changes are kept.", "success")
+        flash(
+            "Saved. Someone else edited this page at the same time: both changes are kept.",
+            "success",
+        )
     else:
         flash("Saved.", "success")
 
@@ -340,6 +346,4 @@ def search(child: str):
     form = SearchForm(request.args)
     query = (form.q.data or "").strip()
     hits = search_pages(context.child.id, query, visibilities=context.visibilities) if query else []
-    return render_template(
-        "wiki/search.html", context=context, form=form, query=query, hits=hits
-    )
+    return render_template("wiki/search.html", context=context, form=form, query=query, hits=hits)

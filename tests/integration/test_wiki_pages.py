@@ -86,7 +86,9 @@ def test_delete_hides_the_page_and_undelete_brings_it_back_with_history(parent, 
     post_button(parent, "/c/sam/wiki/my-health/delete", "/c/sam/wiki/my-health")
     page = parent.get("/c/sam/wiki/my-health").get_data(as_text=True)
     assert "This page was deleted" in page and "Private health notes." not in page
-    assert "My health" not in parent.get("/c/sam/").get_data(as_text=True).split("Pages to start")[0]
+    assert (
+        "My health" not in parent.get("/c/sam/").get_data(as_text=True).split("Pages to start")[0]
+    )
     post_button(parent, "/c/sam/wiki/my-health/undelete", "/c/sam/wiki/my-health")
     page = parent.get("/c/sam/wiki/my-health").get_data(as_text=True)
     assert "Private health notes." in page and "Version 3" in page
@@ -152,7 +154,9 @@ def test_sharing_with_the_plan_team_is_a_revision_and_changes_who_sees_it(app, c
     assert caseworker.get("/c/sam/wiki/my-health").status_code == 404
     assert "My health" not in caseworker.get("/c/sam/").get_data(as_text=True)
 
-    post_button(client, "/c/sam/wiki/my-health/visibility", "/c/sam/wiki/my-health", visibility="team")
+    post_button(
+        client, "/c/sam/wiki/my-health/visibility", "/c/sam/wiki/my-health", visibility="team"
+    )
     history = client.get("/c/sam/wiki/my-health/history").get_data(as_text=True)
     assert "Shared with the plan team" in history
     page = caseworker.get("/c/sam/wiki/my-health")

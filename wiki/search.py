@@ -89,14 +89,14 @@ _POSTGRESQL_SEARCH = text(
     """
     SELECT hits.id, hits.slug, hits.title,
            ts_headline('english', coalesce(hits.body, ''),
-                       websearch_to_tsquery('english', :query), :options) AS snippet
+                       to_tsquery('english', :query), :options) AS snippet
     FROM (
         SELECT p.id, p.slug, p.title, p.body,
                ts_rank(to_tsvector('english', coalesce(p.title, '') || ' ' || coalesce(p.body, '')),
-                       websearch_to_tsquery('english', :query)) AS rank
+                       to_tsquery('english', :query)) AS rank
         FROM wiki_page AS p
         WHERE to_tsvector('english', coalesce(p.title, '') || ' ' || coalesce(p.body, ''))
-              @@ websearch_to_tsquery('english', :query)
+              @@ to_tsquery('english', :query)
           AND p.child_id = :child_id
           AND p.deleted = :deleted
           AND p.visibility IN :visibilities
@@ -167,10 +167,11 @@ def search_pages(
         statement = _SQLITE_SEARCH
         params.update(match=match, mark_start=_MARK_START, mark_end=_MARK_END)
     else:
-        if not query.strip():
+        tsquery = postgresql_prefix_query(query)
+        if not tsquery:
             return []
         statement = _POSTGRESQL_SEARCH
-        params.update(query=query, options=_HEADLINE_OPTIONS)
+        params.update(query=tsquery, options=_HEADLINE_OPTIONS)
     rows = db.session.execute(statement, params)
     return [
         SearchHit(page_id=row.id, slug=row.slug, title=row.title, snippet=highlight(row.snippet))
@@ -183,6 +184,13 @@ def fts5_match_expression(query: str) -> str:
     # Quoting every token makes FTS5 operators (AND, NEAR, *, ^, :) plain words; \w never
     # matches '"', so a token cannot break out of its quotes.
     return " AND ".join(f'"{word}"*' for word in _WORD.findall(query))
+
+
+def postgresql_prefix_query(query: str) -> str:
+    """A to_tsquery() string that ANDs each word of `query` as a prefix, as FTS5 does."""
+    # \w tokens hold none of tsquery's operators (& | ! ( ) : * <->), so they cannot
+    # change the query's shape; "swim" then finds "swimming" and "sat" "Saturdays".
+    return " & ".join(f"{word}:*" for word in _WORD.findall(query))
 
 
 def highlight(snippet: str | None) -> Markup:

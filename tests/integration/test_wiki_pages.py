@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import log_in
+from tests.conftest import csrf_token_from, log_in
 from tests.integration.wiki_helpers import edit_form, post_button, save_page
 
 
@@ -173,6 +173,16 @@ def test_plan_team_cannot_edit_share_delete_or_see_starters(app, client, demo):
     assert "Pages to start" not in client.get("/c/sam/").get_data(as_text=True)
 
 
+@pytest.fixture
+def sams_page_and_a_stranger(app, client, demo):
+    """Sam's parent writes a page; `client` is logged in as another family's parent."""
+    writer = app.test_client()
+    log_in(writer, "parent@demo.test")
+    save_page(writer, "sam", "about-me", "Sam is kind.")
+    log_in(client, "other.parent@demo.test")
+    return writer
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -186,11 +196,7 @@ def test_plan_team_cannot_edit_share_delete_or_see_starters(app, client, demo):
         "/c/sam/new?title=x",
     ],
 )
-def test_another_family_gets_404_on_every_wiki_route(app, client, demo, path):
-    writer = app.test_client()
-    log_in(writer, "parent@demo.test")
-    save_page(writer, "sam", "about-me", "Sam is kind.")
-    log_in(client, "other.parent@demo.test")
+def test_another_family_gets_404_on_every_wiki_route(client, sams_page_and_a_stranger, path):
     assert client.get(path).status_code == 404
 
 
@@ -204,16 +210,10 @@ def test_another_family_gets_404_on_every_wiki_route(app, client, demo, path):
         "/c/sam/wiki/about-me/edit",
     ],
 )
-def test_another_family_gets_404_on_every_wiki_action(app, client, demo, path):
-    writer = app.test_client()
-    log_in(writer, "parent@demo.test")
-    save_page(writer, "sam", "about-me", "Sam is kind.")
-    log_in(client, "other.parent@demo.test")
-    token_page = client.get("/").get_data(as_text=True)
-    from tests.conftest import csrf_token_from
-
-    response = client.post(path, data={"csrf_token": csrf_token_from(token_page)})
-    assert response.status_code == 404
+def test_another_family_gets_404_on_every_wiki_action(client, sams_page_and_a_stranger, path):
+    token = csrf_token_from(client.get("/").get_data(as_text=True))
+    assert client.post(path, data={"csrf_token": token}).status_code == 404
+    writer = sams_page_and_a_stranger
     assert "Sam is kind." in writer.get("/c/sam/wiki/about-me").get_data(as_text=True)
 
 

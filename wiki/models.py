@@ -65,5 +65,4 @@ class Revision(db.Model):
     rendered_html: Mapped[str | None] = mapped_column(Text)
 
     page: Mapped[Page] = relationship(back_populates="revisions")
-    # Joined: history lists show every author's name, and this saves a query per row.
-    author: Mapped[User | None] = relationship("User", lazy="joined")
+    author: Mapped[User | None] = relationship("User")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import selectinload
 
 from portal.dbtypes import utcnow
 from portal.extensions import db
@@ -107,7 +108,11 @@ def history(page: Page, *, offset: int = 0, limit: int = HISTORY_PAGE_SIZE) -> l
     """A slice of the page's revisions, newest first."""
     return list(
         db.session.scalars(
-            page.revisions.select().order_by(Revision.number.desc()).offset(offset).limit(limit)
+            page.revisions.select()
+            .options(selectinload(Revision.author))  # every row shows its author's name
+            .order_by(Revision.number.desc())
+            .offset(offset)
+            .limit(limit)
         )
     )
 

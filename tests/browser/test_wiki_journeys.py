@@ -94,3 +94,33 @@ def test_the_toolbar_formats_text(live_server, phone):
     body.fill("")
     phone.get_by_role("button", name="Bold").click()
     assert body.input_value() == "**text**"
+
+
+def test_two_phones_edit_the_same_line_and_nothing_is_lost(live_server, browser):
+    from tests.browser.chromium import PHONE
+
+    phones = []
+    for _ in range(2):
+        context = browser.new_context(**PHONE)
+        page = context.new_page()
+        page.goto(f"{live_server}/login")
+        log_in(page, "parent@demo.test", "demo-parent-pass")
+        page.goto(f"{live_server}/c/sam/wiki/things-i-enjoy/edit")
+        phones.append((context, page))
+    (first_context, first), (second_context, second) = phones
+
+    first.get_by_label("Page text").fill("Sam enjoys trains.\n")
+    first.get_by_role("button", name="Save", exact=True).click()
+    second.get_by_label("Page text").fill("Sam enjoys swimming.\n")
+    second.get_by_role("button", name="Save", exact=True).click()
+
+    assert second.get_by_role("heading", level=1).inner_text() == "Two people changed the same part"
+    assert "Sam enjoys swimming." in second.get_by_label("Page text").input_value()
+    assert "Sam enjoys trains." in second.get_by_label("Page text").input_value()
+    check_page(second, "wiki-conflict", SCREENSHOTS)
+
+    second.get_by_label("Page text").fill("Sam enjoys trains and swimming.\n")
+    second.get_by_role("button", name="Save", exact=True).click()
+    assert second.locator(".wiki-body").inner_text().strip() == "Sam enjoys trains and swimming."
+    first_context.close()
+    second_context.close()

@@ -66,12 +66,12 @@ def register_extensions(app: Flask) -> None:
 
 def register_login(app: Flask) -> None:
     from portal.accounts.sessions import load_session_user
+    from portal.errors import handle_unauthorized
     from portal.extensions import login_manager
 
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Please log in to see this page."
-    login_manager.login_message_category = "info"
     login_manager.user_loader(load_session_user)
+    login_manager.unauthorized_handler(handle_unauthorized)
 
 
 def register_blueprints(app: Flask) -> None:

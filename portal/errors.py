@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, flash, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -35,6 +35,10 @@ def render_error(code: int):
     return render_template("errors/error.html", code=code, title=title, advice=advice), code
 
 
+# Fields never shown back: secrets, and the hidden plumbing of our own forms.
+UNSHOWN_FIELDS = {"csrf_token", "password", "current_password", "new_password", "base_revision"}
+
+
 def handle_csrf_error(error: CSRFError):
     # The login form is shown again with the login kept; the password never is.
     if request.endpoint == "accounts.login":
@@ -42,7 +46,27 @@ def handle_csrf_error(error: CSRFError):
 
         form = LoginForm(formdata=None, login=request.form.get("login", "")[:254])
         return render_template("accounts/login.html", form=form, error=CSRF_EXPIRED), 400
-    return render_error(400)
+    return render_form_not_saved(400)
+
+
+def render_form_not_saved(status: int):
+    """Show the person what they typed into a form that could not be saved, to copy."""
+    typed = [
+        (name, value)
+        for name, value in request.form.items()
+        if name not in UNSHOWN_FIELDS and value.strip() and name not in {"save", "preview"}
+    ]
+    return render_template("errors/form_expired.html", typed=typed), status
+
+
+def handle_unauthorized():
+    """Logged out: a page view goes to the login page; a form post keeps what was typed."""
+    from flask_login import login_url
+
+    if request.method == "POST":
+        return render_form_not_saved(401)
+    flash("Please log in to see this page.", "info")
+    return redirect(login_url("accounts.login", next_url=request.full_path.rstrip("?")))
 
 
 def handle_http_error(error: HTTPException):

@@ -232,3 +232,30 @@ def test_search_finds_words_and_respects_sharing(app, client, demo):
     caseworker = app.test_client()
     log_in(caseworker, "caseworker@demo.test")
     assert "No pages found" in caseworker.get("/c/sam/search?q=swim").get_data(as_text=True)
+
+
+def test_an_expired_form_shows_back_what_was_typed(parent):
+    response = parent.post(
+        "/c/sam/wiki/my-health/edit",
+        data={"title": "My health", "body": "Words I must not lose", "base_revision": "0"},
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Nothing was saved" in page
+    assert ">Words I must not lose</textarea>" in page
+
+
+def test_after_logging_out_an_edit_is_refused_but_the_text_is_shown_back(app, parent):
+    _, fields = edit_form(parent, "sam", "my-health")
+    other_tab = app.test_client()
+    other_tab.set_cookie("gt_session", parent.get_cookie("gt_session").value)
+    from tests.conftest import log_out
+
+    log_out(parent)
+    response = other_tab.post(
+        "/c/sam/wiki/my-health/edit", data={**fields, "title": "My health", "body": "Late words"}
+    )
+    assert response.status_code == 401
+    page = response.get_data(as_text=True)
+    assert ">Late words</textarea>" in page
+    assert "Log in again" in page

@@ -7,7 +7,7 @@ reveal that a child exists.
 from __future__ import annotations
 
 from flask import abort, g, has_app_context
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from portal.accounts.models import User
 from portal.extensions import db
@@ -27,6 +27,17 @@ ROLES_FOR_ACTION: dict[str, frozenset[str]] = {
     EDIT_WIKI: FAMILY_EDITORS,
     CHANGE_VISIBILITY: FAMILY_EDITORS,
 }
+
+
+# Built once: asked on every request under /c/<child>/.
+_CHILD_WITH_MEMBERSHIP = (
+    select(Child, Membership)
+    .outerjoin(
+        Membership,
+        (Membership.child_id == Child.id) & (Membership.user_id == bindparam("user_id")),
+    )
+    .where(Child.slug == bindparam("slug"))
+)
 
 
 def membership_of(user: User, child: Child) -> Membership | None:
@@ -75,11 +86,7 @@ def child_or_404(user: User | None, slug: str, action: str = VIEW_CHILD) -> Chil
     if user is None or not user.is_authenticated:
         abort(404)
     # One query for the child and the user's membership, which `can` then reads from g.
-    row = db.session.execute(
-        select(Child, Membership)
-        .outerjoin(Membership, (Membership.child_id == Child.id) & (Membership.user_id == user.id))
-        .where(Child.slug == slug)
-    ).first()
+    row = db.session.execute(_CHILD_WITH_MEMBERSHIP, {"slug": slug, "user_id": user.id}).first()
     if row is None:
         abort(404)
     child, membership = row

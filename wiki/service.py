@@ -10,7 +10,7 @@ import time
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import selectinload
 
@@ -74,13 +74,17 @@ def get_page(child_id: int, slug: str) -> Page | None:
     ).first()
 
 
+# Built once: every page view asks it.
+_PAGE_AND_CURRENT = (
+    select(Page, Revision)
+    .join(Revision, (Revision.page_id == Page.id) & (Revision.number == Page.current_number))
+    .where(Page.child_id == bindparam("child_id"), Page.slug == bindparam("slug"))
+)
+
+
 def get_page_and_current(child_id: int, slug: str) -> tuple[Page, Revision] | None:
     """The page and its current revision, in one query."""
-    row = db.session.execute(
-        select(Page, Revision)
-        .join(Revision, (Revision.page_id == Page.id) & (Revision.number == Page.current_number))
-        .where(Page.child_id == child_id, Page.slug == slug)
-    ).first()
+    row = db.session.execute(_PAGE_AND_CURRENT, {"child_id": child_id, "slug": slug}).first()
     return (row[0], row[1]) if row else None
 
 

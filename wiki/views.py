@@ -103,7 +103,6 @@ def view_page(child: str, page: str):
         revision=current,
         just_saved=request.args.get("saved") == "1",
         visibility_choices=VISIBILITY_CHOICES,
-        confirm_form=ConfirmForm(),
     )
 
 
@@ -243,7 +242,6 @@ def view_revision(child: str, page: str, number: int):
         page=found,
         revision=revision,
         html=service.revision_html(revision, context.link_base),
-        confirm_form=ConfirmForm(),
     )
 
 

@@ -6,11 +6,23 @@ import hashlib
 import secrets
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from portal.accounts.models import LoginSession, User
 from portal.dbtypes import utcnow
 from portal.extensions import db
+
+# Built once: this runs on every request, and building a select costs as much as running it.
+_LIVE_SESSION_USER = (
+    select(User)
+    .join(LoginSession, LoginSession.user_id == User.id)
+    .where(
+        User.id == bindparam("user_id"),
+        LoginSession.token_hash == bindparam("token_hash"),
+        LoginSession.ended_at.is_(None),
+        LoginSession.expires_at > bindparam("now"),
+    )
+)
 
 
 def _hash_token(token: str) -> str:
@@ -37,14 +49,8 @@ def load_session_user(flask_login_id: str) -> User | None:
     if not user_id.isdigit() or not token:
         return None
     row = db.session.execute(
-        select(User)
-        .join(LoginSession, LoginSession.user_id == User.id)
-        .where(
-            User.id == int(user_id),
-            LoginSession.token_hash == _hash_token(token),
-            LoginSession.ended_at.is_(None),
-            LoginSession.expires_at > utcnow(),
-        )
+        _LIVE_SESSION_USER,
+        {"user_id": int(user_id), "token_hash": _hash_token(token), "now": utcnow()},
     ).scalar_one_or_none()
     if row is not None:
         row.session_token = token

@@ -72,6 +72,22 @@ def app(request, tmp_path) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def app_factory(tmp_path):
+    """Make extra apps with their own settings; their connections are closed afterwards
+    (psycopg warns about, and pytest fails on, connections left to the garbage collector)."""
+    made: list[Flask] = []
+
+    def factory(**overrides) -> Flask:
+        made.append(make_app(tmp_path, **overrides))
+        return made[-1]
+
+    yield factory
+    for extra in made:
+        with extra.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
 def client(app) -> FlaskClient:
     return app.test_client()
 

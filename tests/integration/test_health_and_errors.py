@@ -1,6 +1,3 @@
-from tests.conftest import make_app
-
-
 def test_healthz_says_ok_when_database_and_storage_answer(client):
     response = client.get("/healthz")
     assert response.status_code == 200
@@ -16,15 +13,15 @@ def test_healthz_reports_storage_that_cannot_be_written(app, tmp_path):
     assert response.get_json() == {"status": "error", "database": "ok", "storage": "error"}
 
 
-def test_healthz_reports_a_database_that_does_not_answer(tmp_path):
-    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/missing/dir/db.sqlite")
+def test_healthz_reports_a_database_that_does_not_answer(app_factory, tmp_path):
+    app = app_factory(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/missing/dir/db.sqlite")
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["database"] == "error"
 
 
-def test_a_crash_shows_a_friendly_500_page(tmp_path):
-    app = make_app(tmp_path, PROPAGATE_EXCEPTIONS=False)
+def test_a_crash_shows_a_friendly_500_page(app_factory):
+    app = app_factory(PROPAGATE_EXCEPTIONS=False)
 
     @app.get("/boom")
     def boom():

@@ -165,14 +165,12 @@ def test_local_storage_that_cannot_be_written_fails_the_check(tmp_path):
         LocalStorage(blocker).check()
 
 
-def test_healthz_checks_the_s3_bucket(s3_bucket, tmp_path):
-    from tests.conftest import make_app
-
+def test_healthz_checks_the_s3_bucket(s3_bucket, app_factory):
     bucket, _ = s3_bucket
-    ok = make_app(tmp_path, STORAGE="s3", S3_BUCKET=bucket, S3_ENDPOINT_URL=s3_server.ENDPOINT)
+    ok = app_factory(STORAGE="s3", S3_BUCKET=bucket, S3_ENDPOINT_URL=s3_server.ENDPOINT)
     assert ok.test_client().get("/healthz").get_json()["storage"] == "ok"
-    broken = make_app(
-        tmp_path, STORAGE="s3", S3_BUCKET="gt-missing-bucket", S3_ENDPOINT_URL=s3_server.ENDPOINT
+    broken = app_factory(
+        STORAGE="s3", S3_BUCKET="gt-missing-bucket", S3_ENDPOINT_URL=s3_server.ENDPOINT
     )
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503 and response.get_json()["storage"] == "error"

@@ -10,7 +10,7 @@ import time
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import selectinload
 
@@ -130,8 +130,16 @@ def revision_html(revision: Revision, link_base: str) -> str:
 
 
 def _lock_page(child_id: int, slug: str) -> Page | None:
-    # FOR UPDATE makes PostgreSQL queue concurrent saves to one page; SQLite takes
-    # one writer at a time anyway, and the unique (page, number) catches any race.
+    # FOR UPDATE makes PostgreSQL queue concurrent saves to one page. SQLite ignores
+    # it, so there a no-op UPDATE comes first: it takes SQLite's single write lock
+    # before anything is read, and the read then sees the latest save. Either way
+    # the unique (page, number) constraint and the retry catch anything that slips by.
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(
+            update(Page)
+            .where(Page.child_id == child_id, Page.slug == slug)
+            .values(current_number=Page.current_number)
+        )
     return db.session.scalars(
         select(Page)
         .where(Page.child_id == child_id, Page.slug == slug)

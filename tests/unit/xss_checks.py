@@ -6,7 +6,6 @@ widening the renderer's allowlist has to be done knowingly in two places.
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from html.parser import HTMLParser
@@ -45,11 +44,10 @@ SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 
 
 def squash_url(value: str) -> str:
-    """A URL as a lenient browser might read it: entities decoded, invisibles gone."""
-    decoded = html.unescape(value)
+    """A decoded attribute value as a lenient browser might read it: invisibles gone."""
     # Cc (controls), Cf (zero-width, bidi, BOM, soft hyphen), Z* (all spaces and separators).
     kept = (
-        ch for ch in decoded if unicodedata.category(ch)[0] not in {"C", "Z"} and not ch.isspace()
+        ch for ch in value if unicodedata.category(ch)[0] not in {"C", "Z"} and not ch.isspace()
     )
     return "".join(kept).lower()
 
@@ -65,6 +63,8 @@ def _url_problem(value: str) -> str | None:
 
 
 class _Checker(HTMLParser):
+    # HTMLParser decodes entities in attribute values exactly once, as a browser does;
+    # decoding again would flag "&amp;#106…", which a browser reads as a relative URL.
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.problems: list[str] = []

@@ -92,8 +92,9 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_security_headers(app: Flask) -> None:
-    from portal.security import add_security_headers
+    from portal.security import add_security_headers, refuse_nul_in_address
 
+    app.before_request(refuse_nul_in_address)
     app.after_request(add_security_headers)
 
 

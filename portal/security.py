@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Response, abort, request
 
 # No inline script or style anywhere: every script and stylesheet is a file we serve.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -35,3 +35,12 @@ def add_security_headers(response: Response) -> Response:
         # Child data must not linger in a shared family computer's cache.
         headers["Cache-Control"] = "no-store"
     return response
+
+
+def refuse_nul_in_address() -> None:
+    """No NUL character in a path or query string: PostgreSQL cannot compare text with
+    one, so it would otherwise surface as a 500 instead of "not found"."""
+    if "\x00" in request.path:
+        abort(404)
+    if any("\x00" in value for value in request.args.values()):
+        abort(400)

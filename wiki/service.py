@@ -48,8 +48,9 @@ class SaveOutcome:
 
 
 def normalise_text(body: str) -> str:
-    """One newline style, so a phone and a laptop never differ on every line."""
-    return body.replace("\r\n", "\n").replace("\r", "\n")
+    """One newline style, so a phone and a laptop never differ on every line; no NUL
+    characters, which PostgreSQL cannot store in text (a pasted one must not be a 500)."""
+    return body.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
 
 
 def check_edit(title: str, body: str, summary: str) -> None:
@@ -204,7 +205,8 @@ def save_edit(
     If the page moved on since, the two changes are merged; where they overlap,
     EditConflict is raised and nothing is saved.
     """
-    title, body, summary = title.strip(), normalise_text(body), summary.strip()
+    title, summary = normalise_text(title).strip(), normalise_text(summary).strip()
+    body = normalise_text(body)
     check_edit(title, body, summary)
 
     def attempt() -> SaveOutcome:

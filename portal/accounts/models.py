@@ -90,5 +90,5 @@ class LoginSession(db.Model):
 
 def lower_or_none(value: str | None) -> str | None:
     """Normalise an email or username for storing and matching."""
-    value = (value or "").strip().lower()
+    value = (value or "").replace("\x00", "").strip().lower()
     return value or None

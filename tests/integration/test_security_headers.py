@@ -32,3 +32,15 @@ def test_templates_hold_no_inline_script_or_style(client, demo):
     for path in ("/", "/c/sam/", "/account"):
         page = client.get(path).get_data(as_text=True)
         assert "<script>" not in page and "<style" not in page and " style=" not in page
+
+
+@pytest.mark.parametrize(
+    ("path", "status"), [("/c/%00/", 404), ("/c/sam/wiki/a%00b", 404), ("/c/sam/search?q=%00", 400)]
+)
+def test_a_nul_character_in_the_address_is_refused_cleanly(client, demo, path, status):
+    log_in(client, "parent@demo.test")
+    assert client.get(path).status_code == status
+
+
+def test_a_nul_character_in_the_login_is_just_a_failed_login(client, demo):
+    assert log_in(client, "parent@demo.test\x00", "wrong").status_code == 401

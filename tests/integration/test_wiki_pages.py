@@ -259,3 +259,10 @@ def test_after_logging_out_an_edit_is_refused_but_the_text_is_shown_back(app, pa
     page = response.get_data(as_text=True)
     assert ">Late words</textarea>" in page
     assert "Log in again" in page
+
+
+def test_a_pasted_nul_character_is_dropped_not_a_crash(parent):
+    response = save_page(parent, "sam", "my-health", "Before\x00after", title="My\x00 health")
+    assert response.status_code == 302
+    page = parent.get("/c/sam/wiki/my-health").get_data(as_text=True)
+    assert "Beforeafter" in page

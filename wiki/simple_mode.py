@@ -7,10 +7,9 @@ from flask_login import current_user, login_required
 
 from wiki import service
 from wiki.forms import SimpleAnswerForm
-from wiki.render import page_slug
 from wiki.sections import answer_for, with_answer, with_paragraph
 from wiki.starters import STARTERS_BY_SLUG
-from wiki.views import wiki_context
+from wiki.views import editable_page_or_404, wiki_context
 
 bp = Blueprint("simple", __name__, url_prefix="/c/<child>")
 
@@ -21,13 +20,9 @@ ADD_QUESTION = "What would you like to add?"
 @login_required
 def answer(child: str, page: str):
     context = wiki_context(child)
-    if not context.can_edit or page != page_slug(page):
-        abort(404)
-    found = service.get_page(context.child.id, page)
+    found = editable_page_or_404(context, page)
     starter = STARTERS_BY_SLUG.get(page)
     if (found is None and starter is None) or (found is not None and found.deleted):
-        abort(404)
-    if found is not None and found.visibility not in context.visibilities:
         abort(404)
     questions = starter.questions if starter else (ADD_QUESTION,)
     step = min(max(request.args.get("step", 1, type=int), 1), len(questions))

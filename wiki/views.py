@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
 from portal.access import (
     CHANGE_VISIBILITY,
@@ -56,6 +57,25 @@ def visible_page_or_404(context: WikiContext, slug: str, *, allow_deleted: bool 
     if page.deleted and not (allow_deleted and context.can_edit):
         abort(404)
     return page
+
+
+def editable_page_or_404(context: WikiContext, slug: str) -> Page | None:
+    """For the editors: the page at a canonical address (None if nobody wrote it yet),
+    or 404 for someone who may not edit, or a page they may not see."""
+    if not context.can_edit or slug != page_slug(slug):
+        abort(404)
+    page = service.get_page(context.child.id, slug)
+    if page is not None and page.visibility not in context.visibilities:
+        abort(404)
+    return page
+
+
+def require_editor_post(context: WikiContext, form: FlaskForm) -> None:
+    """A button that changes a page: 404 for a non-editor, 400 for a stale form."""
+    if not context.can_edit:
+        abort(404)
+    if not form.validate_on_submit():
+        abort(400)
 
 
 def visible_revision_or_404(context: WikiContext, page: Page, number: int) -> Revision:
@@ -118,11 +138,7 @@ def missing_page(context: WikiContext, slug: str):
 @login_required
 def edit_page(child: str, page: str):
     context = wiki_context(child)
-    if not context.can_edit or page != page_slug(page):
-        abort(404)
-    found = service.get_page(context.child.id, page)
-    if found is not None:
-        visible_page_or_404(context, page, allow_deleted=True)
+    found = editable_page_or_404(context, page)
     form = EditForm(data=None if request.method == "POST" else _edit_defaults(found, page))
     if request.method == "GET" or not form.validate_on_submit():
         return _render_editor(context, page, form, status=400 if form.errors else 200)
@@ -273,8 +289,7 @@ def restore(child: str, page: str, number: int):
     context = wiki_context(child)
     found = visible_page_or_404(context, page)
     visible_revision_or_404(context, found, number)
-    if not context.can_edit or not ConfirmForm().validate_on_submit():
-        abort(404 if not context.can_edit else 400)
+    require_editor_post(context, ConfirmForm())
     service.restore_revision(found, number, author_id=current_user.id, link_base=context.link_base)
     flash(f"Version {number} is the current version again. Nothing was lost.", "success")
     return redirect(url_for("wiki.view_page", child=child, page=page))
@@ -295,8 +310,7 @@ def undelete(child: str, page: str):
 def _set_deleted(child: str, page: str, deleted: bool):
     context = wiki_context(child)
     found = visible_page_or_404(context, page, allow_deleted=True)
-    if not context.can_edit or not ConfirmForm().validate_on_submit():
-        abort(404 if not context.can_edit else 400)
+    require_editor_post(context, ConfirmForm())
     try:
         service.set_deleted(found, deleted, author_id=current_user.id, link_base=context.link_base)
     except service.WikiError as error:

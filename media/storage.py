@@ -102,6 +102,10 @@ class LocalStorage:
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
 
+    def path_for(self, key: str) -> Path:
+        """Where the object lies on disk, for serving with range requests."""
+        return self._path(key)
+
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 
@@ -138,6 +142,8 @@ class S3Storage:
                 connect_timeout=5,
                 read_timeout=60,
                 s3={"addressing_style": "path"},
+                # SigV4 everywhere: presigned addresses then carry their own expiry.
+                signature_version="s3v4",
             ),
         )
 
@@ -187,6 +193,31 @@ class S3Storage:
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=_safe_key(key))
+
+    def presigned_get(self, key: str, *, expires_seconds: int, mime: str, disposition: str) -> str:
+        """A short-lived address from which the browser fetches the object itself
+        (range requests included), with the type and disposition we choose."""
+        return self.client.generate_presigned_url(
+            "get_object",
+            Params={
+                "Bucket": self.bucket,
+                "Key": _safe_key(key),
+                "ResponseContentType": mime,
+                "ResponseContentDisposition": disposition,
+                "ResponseCacheControl": "private, no-store",
+            },
+            ExpiresIn=expires_seconds,
+        )
+
+    def presigned_post(self, key: str, *, max_bytes: int, expires_seconds: int) -> dict:
+        """Fields for a browser to upload one object straight to the store; the store
+        itself refuses anything larger than `max_bytes`."""
+        return self.client.generate_presigned_post(
+            Bucket=self.bucket,
+            Key=_safe_key(key),
+            Conditions=[["content-length-range", 1, max_bytes]],
+            ExpiresIn=expires_seconds,
+        )
 
     def check(self) -> None:
         from botocore.exceptions import BotoCoreError, ClientError

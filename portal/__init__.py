@@ -75,13 +75,14 @@ def register_login(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from media.views import bp as media
     from portal.accounts.views import bp as accounts
     from portal.families.views import bp as families
     from portal.health import bp as health
     from wiki.simple_mode import bp as simple
     from wiki.views import bp as wiki
 
-    for blueprint in (accounts, families, health, wiki, simple):
+    for blueprint in (accounts, families, health, wiki, simple, media):
         app.register_blueprint(blueprint)
 
 
@@ -92,10 +93,10 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_security_headers(app: Flask) -> None:
-    from portal.security import add_security_headers, refuse_nul_in_address
+    from portal.security import content_security_policy, refuse_nul_in_address, security_headers
 
     app.before_request(refuse_nul_in_address)
-    app.after_request(add_security_headers)
+    app.after_request(security_headers(content_security_policy(app.config)))
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -106,5 +107,7 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from portal.cli import demo_data
+    from portal.worker import worker
 
     app.cli.add_command(demo_data)
+    app.cli.add_command(worker)

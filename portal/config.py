@@ -53,6 +53,12 @@ class Config:
         self.S3_ENDPOINT_URL = env("S3_ENDPOINT_URL")
         self.LOCAL_STORAGE_PATH = env("LOCAL_STORAGE_PATH")
         self.REDIS_URL = env("REDIS_URL")
+        # The biggest upload request (a 1 GB video plus the form); per-kind limits
+        # (MEDIA_MAX_BYTES, by kind) are checked on each file.
+        self.MEDIA_MAX_UPLOAD_BYTES = int(env("MEDIA_MAX_UPLOAD_MB", "1025")) * 1024 * 1024
+        self.MEDIA_MAX_BYTES = {
+            "video": int(env("MEDIA_MAX_VIDEO_MB", "1024")) * 1024 * 1024,
+        }
 
         # The session cookie only points at a server-side login row (accounts.sessions).
         secure = env_flag("SESSION_COOKIE_SECURE", self.default_secure_cookies())

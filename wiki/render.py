@@ -55,6 +55,7 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 LINK_REL = "nofollow noopener noreferrer"
 FOOTNOTE_ID = re.compile(r"^fn(ref)?\d+(:\d+)?$")
 URL_IGNORED = re.compile(r"[\t\n\r]")  # browsers drop these from URLs before parsing
+MEDIA_REFERENCE = re.compile(r"^media:([0-9]{1,12})$")
 
 
 def page_slug(title: str) -> str:
@@ -101,6 +102,20 @@ def _align_cells(state: StateCore) -> None:
             token.attrs["align"] = style.removeprefix("text-align:")
 
 
+def _media_images(state: StateCore) -> None:
+    # ![caption](media:12) points at item 12 of this child's library. The address made
+    # here shows the picture anywhere; a page view swaps it for the right player.
+    link_base = state.env.get("link_base", "") if isinstance(state.env, dict) else ""
+    media_base = link_base.removesuffix("wiki/") + "media/"
+    for block in state.tokens:
+        for token in block.children or ():
+            if token.type != "image":
+                continue
+            found = MEDIA_REFERENCE.match(str(token.attrs.get("src", "")))
+            if found:
+                token.attrs["src"] = f"{media_base}{int(found.group(1))}/embed"
+
+
 def _bounded_skip(skip_token):
     """Wrap ParserInline.skipToken so one body can spend only so many bracket steps."""
 
@@ -135,6 +150,7 @@ def _markdown() -> MarkdownIt:
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.add_render_rule("wikilink", _render_wikilink)
     md.core.ruler.push("align_cells", _align_cells)
+    md.core.ruler.push("media_images", _media_images)
     # An instance attribute: only this parser is bounded, not markdown-it everywhere.
     md.inline.skipToken = _bounded_skip(md.inline.skipToken)  # type: ignore[method-assign]
     return md

@@ -51,8 +51,12 @@ def test_downgrade_to_nothing_and_back_up(empty_app):
     assert "user_account" in inspect(db.engine).get_table_names()
 
 
-def test_upgrade_from_the_previous_release_keeps_its_data(empty_app):
-    upgrade(revision="1732f8727efc")  # the walking-skeleton release
+@pytest.mark.parametrize(
+    "release",
+    ["1732f8727efc", "3b7e9d2c41a0"],  # the walking skeleton; the wiki
+)
+def test_upgrade_from_an_earlier_release_keeps_its_data(empty_app, release):
+    upgrade(revision=release)
     load_demo_data()
     upgrade()
     assert schema_differences() == []

@@ -69,20 +69,24 @@ def _stream_size(stream: BinaryIO) -> int:
     return size
 
 
-def check_upload(upload: Upload, limits: dict[str, int]) -> FileType:
-    """What the file really is and whether it is small enough; Rejected otherwise."""
-    upload.stream.seek(0)
-    head = upload.stream.read(HEAD_BYTES)
-    upload.stream.seek(0)
+def check_file(head: bytes, size: int, limits: dict[str, int]) -> FileType:
+    """What a file really is (from its first bytes) and whether it is small enough."""
     file_type = identify(head)
     limit = limits.get(file_type.kind, DEFAULT_LIMITS[file_type.kind])
-    size = _stream_size(upload.stream)
     if size > limit:
         raise Rejected(
             f"This {file_type.label.lower()} is {size / MB:,.0f} MB; "
             f"the largest we take is {limit / MB:,.0f} MB."
         )
     return file_type
+
+
+def check_upload(upload: Upload, limits: dict[str, int]) -> FileType:
+    """check_file for an upload that came through this server."""
+    upload.stream.seek(0)
+    head = upload.stream.read(HEAD_BYTES)
+    upload.stream.seek(0)
+    return check_file(head, _stream_size(upload.stream), limits)
 
 
 def add_file(
@@ -117,7 +121,11 @@ def add_file(
 def _store_original(item: MediaItem, upload: Upload, file_type: FileType, storage: Storage) -> None:
     key = new_key("originals/")
     size = storage.put(key, upload.stream)
-    item.original_name = (upload.filename or "")[:255]
+    _record_original(item, key, size, upload.filename, file_type, storage)
+
+
+def _record_original(item, key, size, filename, file_type: FileType, storage: Storage) -> None:
+    item.original_name = (filename or "")[:255]
     item.original_mime = file_type.mime
     item.original_label = file_type.label
     item.original_size = size
@@ -132,6 +140,55 @@ def _store_original(item: MediaItem, upload: Upload, file_type: FileType, storag
             size=size,
         )
     )
+
+
+def add_stored_file(
+    *,
+    child_id: int,
+    user_id: int | None,
+    key: str,
+    filename: str,
+    title: str,
+    alt_text: str,
+    storage: Storage,
+    limits: dict[str, int],
+) -> MediaItem:
+    """An item for an object the browser put straight into the store (presigned POST).
+    The object is checked like any upload; a refused one is removed from the store."""
+    title = _clean_text(title, MAX_TITLE_CHARS, "title") or title_from_filename(filename)
+    alt_text = _clean_text(alt_text, MAX_ALT_CHARS, "description")
+    if db.session.scalar(select(MediaFile.id).where(MediaFile.key == key)) is not None:
+        raise Rejected("This file was already added.")
+    try:
+        size = storage.size(key)
+    except MissingObject as missing:
+        raise Rejected("The upload did not arrive. Please try again.") from missing
+    try:
+        file_type = check_file(_head_of(storage, key), size, limits)
+    except Rejected:
+        storage.delete(key)
+        raise
+    item = MediaItem(
+        child_id=child_id,
+        kind=file_type.kind,
+        status=PROCESSING,
+        title=title,
+        alt_text=alt_text,
+        added_by_id=user_id,
+        generation=1,
+    )
+    _record_original(item, key, size, filename, file_type, storage)
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def _head_of(storage: Storage, key: str) -> bytes:
+    chunks = storage.open(key)
+    try:
+        return next(chunks, b"")[:HEAD_BYTES]
+    finally:
+        chunks.close()
 
 
 def replace_file(

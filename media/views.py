@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from media import service
 from media.forms import SHARING_CHOICES, DetailsForm, LinkForm, ReplaceForm, UploadForm
@@ -25,7 +26,7 @@ from media.kinds import ACCEPTED_SUMMARY
 from media.models import FAILED, KIND_LABELS, ORIGINAL, READY, MediaItem
 from media.results import CLEAN_ORIGINAL, DISPLAY, PLAYABLE, POSTER, THUMB, Rejected
 from media.serving import file_response
-from media.storage import storage_for
+from media.storage import S3Storage, new_key, storage_for
 from portal.access import CHANGE_VISIBILITY, EDIT_WIKI, can, child_or_404, visible_visibilities
 
 bp = Blueprint("media", __name__, url_prefix="/c/<child>/media")
@@ -95,6 +96,7 @@ def _render_library(context, items, *, kind=None, show_deleted=False, status=200
         link_error=forms.get("link_error"),
         accepted=ACCEPTED_SUMMARY,
         max_video_mb=limits()["video"] // service.MB,
+        direct_upload=isinstance(storage_for(current_app), S3Storage),
     ), status
 
 
@@ -411,3 +413,70 @@ def with_media(page_html: str, context) -> str:
         child_slug=context.child.slug,
         visibilities=context.visibilities,
     )
+
+
+# --- straight to S3 -------------------------------------------------------------------
+# With S3 storage and JavaScript, a file goes from the phone to the store, never through
+# this process: the page asks for a presigned POST (the store itself refuses anything
+# over the limit), uploads, then asks us to check what arrived.
+
+DIRECT_UPLOAD_SECONDS = 3600
+
+
+def _direct_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="media-direct-upload")
+
+
+@bp.post("/direct")
+@login_required
+def direct_start(child: str):
+    context = media_context(child)
+    storage = storage_for(current_app)
+    if not context.can_edit or not isinstance(storage, S3Storage):
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    key = new_key("originals/")
+    post = storage.presigned_post(
+        key, max_bytes=max(limits().values()), expires_seconds=DIRECT_UPLOAD_SECONDS
+    )
+    token = _direct_serializer().dumps(
+        {"child": context.child.id, "user": current_user.id, "key": key}
+    )
+    return jsonify(url=post["url"], fields=post["fields"], token=token)
+
+
+@bp.post("/direct/done")
+@login_required
+def direct_done(child: str):
+    context = media_context(child)
+    storage = storage_for(current_app)
+    if not context.can_edit or not isinstance(storage, S3Storage):
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        ticket = _direct_serializer().loads(
+            request.form.get("token", ""), max_age=DIRECT_UPLOAD_SECONDS
+        )
+    except BadSignature:
+        return jsonify(errors=["This upload took too long. Please add the file again."]), 400
+    if ticket.get("child") != context.child.id or ticket.get("user") != current_user.id:
+        abort(404)
+    filename = request.form.get("filename", "")
+    try:
+        found = service.add_stored_file(
+            child_id=context.child.id,
+            user_id=current_user.id,
+            key=ticket["key"],
+            filename=filename,
+            title=request.form.get("title", ""),
+            alt_text=request.form.get("alt", ""),
+            storage=storage,
+            limits=limits(),
+        )
+    except Rejected as rejected:
+        return jsonify(errors=[f"{filename}: {rejected}"]), 400
+    enqueue_processing(current_app, found.id)
+    flash(_added_message([found]), "success")
+    return jsonify(location=url_for("media.item", child=child, item_id=found.id))

@@ -27,11 +27,72 @@
     xhr.send(data);
   }
 
+  // With S3 storage: each file goes from this phone straight to the store (a presigned
+  // POST the store checks), then the server is asked to check what arrived.
+  function sendDirect(form, files, onProgress, onDone) {
+    var done = [], errors = [], index = 0;
+    function field(name) { var f = form.querySelector("[name=" + name + "]"); return f ? f.value : ""; }
+    function next() {
+      if (index >= files.length) {
+        onDone(errors.length ? 400 : 200, errors.length ? { errors: errors, added: done.length }
+          : { location: done.length === 1 ? done[0] : window.location.pathname });
+        return;
+      }
+      var file = files[index];
+      index += 1;
+      var ask = new FormData();
+      ask.append("csrf_token", csrfToken(form));
+      send(form.dataset.directUrl, ask, function () {}, function (status, ticket) {
+        if (!ticket || !ticket.url) { errors.push(file.name + ": the upload could not start."); next(); return; }
+        var upload = new FormData();
+        Object.keys(ticket.fields).forEach(function (name) { upload.append(name, ticket.fields[name]); });
+        upload.append("file", file);
+        var xhr = new XMLHttpRequest();
+        xhr.open("POST", ticket.url);
+        xhr.upload.addEventListener("progress", function (event) {
+          if (event.lengthComputable) {
+            onProgress(Math.round(100 * ((index - 1) + event.loaded / event.total) / files.length));
+          }
+        });
+        xhr.addEventListener("load", function () {
+          if (xhr.status >= 300) { errors.push(file.name + ": the store refused it (too large?)."); next(); return; }
+          var finish = new FormData();
+          finish.append("csrf_token", csrfToken(form));
+          finish.append("token", ticket.token);
+          finish.append("filename", file.name);
+          finish.append("title", files.length === 1 ? field("title") : "");
+          finish.append("alt", field("alt"));
+          send(form.dataset.directDoneUrl, finish, function () {}, function (code, answer) {
+            if (answer && answer.location) { done.push(answer.location); }
+            else { errors = errors.concat((answer && answer.errors) || [file.name + ": not added."]); }
+            next();
+          });
+        });
+        xhr.addEventListener("error", function () { errors.push(file.name + ": the upload did not finish."); next(); });
+        xhr.send(upload);
+      });
+    }
+    next();
+  }
+
   function setupUpload(form) {
     var bar = form.querySelector(".upload-progress");
     var text = form.querySelector(".upload-progress-text");
     form.addEventListener("submit", function (event) {
       if (!window.FormData || !bar) { return; }
+      var input = form.querySelector("input[type=file]");
+      if (form.dataset.directUrl && input && input.files.length) {
+        event.preventDefault();
+        bar.hidden = false; text.hidden = false;
+        sendDirect(form, Array.prototype.slice.call(input.files), function (percent) {
+          bar.value = percent;
+          text.textContent = "Uploading… " + percent + "%";
+        }, function (status, answer) {
+          if (answer.location) { window.location.assign(answer.location); return; }
+          text.textContent = answer.errors.join(" ") + (answer.added ? " The other files were added." : "");
+        });
+        return;
+      }
       event.preventDefault();
       var button = form.querySelector("button[type=submit]");
       button.disabled = true;
@@ -48,9 +109,10 @@
           if (answer.added) { text.textContent += " The other files were added."; }
           return;
         }
-        // No answer we understand (a dropped connection, a too-large file): send it the
-        // ordinary way, so the page shows the server's own message.
-        text.textContent = "The upload did not finish. Please check your connection and try again.";
+        // No answer we understand: a dropped connection, or a body over the server's limit.
+        text.textContent = status === 413
+          ? "That is bigger than we can take. Videos can be up to " + form.dataset.maxVideoMb + " MB."
+          : "The upload did not finish. Please check your connection and try again.";
       });
     });
   }

@@ -16,7 +16,7 @@ from media.storage import storage_for
 from portal.extensions import db
 from portal.worker import make_worker
 from tests import media_samples
-from tests.conftest import log_in
+from tests.conftest import csrf_token_from, log_in
 from tests.integration import s3_server
 from tests.integration.media_helpers import fetch, file_url, latest_item, upload
 
@@ -126,3 +126,69 @@ def test_with_redis_uploads_wait_for_the_worker_then_are_ready(redis_app):
     with redis_app.app_context():
         assert db.session.get(MediaItem, item.id).status == "ready"
     assert client.get(file_url(item.id, "thumb"), buffered=True).status_code == 200
+
+
+def _direct_upload(client, content: bytes, filename: str):
+    token = csrf_token_from(client.get("/c/sam/media").get_data(as_text=True))
+    ticket = client.post("/c/sam/media/direct", data={"csrf_token": token}).get_json()
+    stored = requests.post(
+        ticket["url"], data=ticket["fields"], files={"file": (filename, content)}, timeout=10
+    )
+    assert stored.status_code in (200, 201, 204)
+    done = client.post(
+        "/c/sam/media/direct/done",
+        data={"csrf_token": token, "token": ticket["token"], "filename": filename, "title": ""},
+    )
+    return ticket, done
+
+
+def test_on_s3_the_browser_uploads_straight_to_the_store_and_the_server_checks_it(s3_app):
+    client = s3_app.test_client()
+    log_in(client, "parent@demo.test")
+    page = client.get("/c/sam/media").get_data(as_text=True)
+    assert 'data-direct-url="/c/sam/media/direct"' in page
+    ticket, done = _direct_upload(client, media_samples.jpeg_with_gps(), "garden.jpg")
+    assert done.status_code == 200
+    item = latest_item(s3_app)
+    assert done.get_json()["location"] == f"/c/sam/media/{item.id}"
+    assert (item.kind, item.status, item.title) == ("image", "ready", "garden")
+    assert b"GPS" not in fetch(client, file_url(item.id, "download"))
+    # The same ticket cannot make a second item.
+    token = csrf_token_from(page)
+    again = client.post(
+        "/c/sam/media/direct/done",
+        data={"csrf_token": token, "token": ticket["token"], "filename": "x.jpg"},
+    )
+    assert again.status_code == 400
+
+
+def test_a_direct_upload_that_is_not_a_file_we_take_is_removed_from_the_store(s3_app):
+    client = s3_app.test_client()
+    log_in(client, "parent@demo.test")
+    ticket, done = _direct_upload(client, b"<svg onload=alert(1)></svg>", "cat.jpg")
+    assert done.status_code == 400
+    assert "cat.jpg" in done.get_json()["errors"][0]
+    key = ticket["fields"]["key"]
+    with s3_app.app_context():
+        assert not storage_for(s3_app).exists(key)
+
+
+def test_a_direct_upload_ticket_only_works_for_its_own_person(s3_app):
+    client = s3_app.test_client()
+    log_in(client, "parent@demo.test")
+    token = csrf_token_from(client.get("/c/sam/media").get_data(as_text=True))
+    ticket = client.post("/c/sam/media/direct", data={"csrf_token": token}).get_json()
+    client.post("/logout", data={"csrf_token": token})
+    log_in(client, "sam", "demo-young-pass")
+    token = csrf_token_from(client.get("/c/sam/media").get_data(as_text=True))
+    stolen = client.post(
+        "/c/sam/media/direct/done",
+        data={"csrf_token": token, "token": ticket["token"], "filename": "x.jpg"},
+    )
+    assert stolen.status_code == 404
+
+
+def test_without_s3_there_is_no_direct_upload(client, demo):
+    log_in(client, "parent@demo.test")
+    token = csrf_token_from(client.get("/c/sam/media").get_data(as_text=True))
+    assert client.post("/c/sam/media/direct", data={"csrf_token": token}).status_code == 404

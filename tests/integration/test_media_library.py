@@ -11,7 +11,7 @@ from sqlalchemy import select
 from media.models import MediaFile, MediaItem
 from media.storage import storage_for
 from portal.extensions import db
-from tests import media_samples
+from tests import av_samples, media_samples
 from tests.conftest import csrf_token_from, log_in, log_out
 from tests.integration.media_helpers import LIBRARY, fetch, file_url, latest_item, upload
 from tests.integration.wiki_helpers import post_button, save_page
@@ -250,3 +250,59 @@ def test_a_family_viewer_cannot_change_media(client, demo, app):
         response = client.post(f"{LIBRARY}/{item.id}/{action}", data={"csrf_token": token})
         assert response.status_code == 404, action
     assert client.post(LIBRARY, data={"csrf_token": token}).status_code == 404
+
+
+def test_an_iphone_video_gets_a_poster_and_a_browser_playable_mp4_without_location(
+    parent, app, tmp_path
+):
+    mov = av_samples.mov_hevc(tmp_path, seconds=2, with_location=True)
+    assert upload(parent, [("IMG_0002.MOV", mov.read_bytes())]).status_code == 303
+    item = latest_item(app)
+    assert (item.kind, item.status) == ("video", "ready")
+    page = parent.get(f"{LIBRARY}/{item.id}").get_data(as_text=True)
+    assert "<video" in page and f"/media/{item.id}/file/poster" in page
+    playable = fetch(parent, file_url(item.id, "playable"))
+    boxes = [box[0] for box in av_samples.top_level_boxes(playable)]
+    assert boxes.index(b"moov") < boxes.index(b"mdat")  # starts playing before it has all
+    assert b"avc1" in playable and b"\xa9xyz" not in playable
+    assert fetch(parent, file_url(item.id, "poster"))[:2] == b"\xff\xd8"
+    assert b"\xa9xyz" not in fetch(parent, file_url(item.id, "download"))
+
+
+def test_a_voice_note_becomes_playable_audio(parent, app, tmp_path):
+    m4a = av_samples.m4a(tmp_path, seconds=2)
+    upload(parent, [("voice.m4a", m4a.read_bytes())], alt="Sam says hello")
+    item = latest_item(app)
+    assert (item.kind, item.status) == ("audio", "ready")
+    assert 1.5 < item.duration_seconds < 2.5
+    page = parent.get(f"{LIBRARY}/{item.id}").get_data(as_text=True)
+    assert "<audio controls" in page
+    assert fetch(parent, file_url(item.id, "playable"))[4:8] == b"ftyp"
+
+
+def test_an_iphone_heic_photo_is_shown_as_jpeg(parent, app):
+    upload(parent, [("IMG_0003.HEIC", media_samples.heic(with_exif_gps=True))])
+    item = latest_item(app)
+    assert (item.kind, item.status) == ("image", "ready")
+    for name in ("thumb", "display", "download"):
+        assert_no_metadata(fetch(parent, file_url(item.id, name)))
+
+
+@pytest.mark.parametrize(
+    "sample", av_samples.BAD_AV_FILES, ids=[s[0] for s in av_samples.BAD_AV_FILES]
+)
+def test_bad_audio_and_video_files_are_refused_or_fail_with_a_reason(parent, app, tmp_path, sample):
+    name, builder, _ = sample
+    content = av_samples.build_bad(tmp_path, name, builder).read_bytes()
+    response = upload(parent, [(name, content)])
+    if response.status_code == 400:
+        assert "We accept photos" in response.get_data(
+            as_text=True
+        ) or "empty" in response.get_data(as_text=True)
+        return
+    assert response.status_code == 303
+    item = latest_item(app)
+    if name == "picture.mp4":
+        assert (item.kind, item.status) == ("image", "ready")  # the bytes decide, not the name
+        return
+    assert item.status == "failed" and item.failure_reason

@@ -56,6 +56,11 @@ LINK_REL = "nofollow noopener noreferrer"
 FOOTNOTE_ID = re.compile(r"^fn(ref)?\d+(:\d+)?$")
 URL_IGNORED = re.compile(r"[\t\n\r]")  # browsers drop these from URLs before parsing
 MEDIA_REFERENCE = re.compile(r"^media:([0-9]{1,12})$")
+# The only pictures a page may show: a child's own media, by the addresses media/views.py
+# serves. Any other same-site address (say /logout) would be fetched by every reader.
+MEDIA_IMAGE_SRC = re.compile(
+    r"^/c/[a-z0-9-]{1,60}/media/[0-9]{1,12}/(embed|file/(thumb|display|poster))(\?v=[0-9]{1,9})?$"
+)
 
 
 def page_slug(title: str) -> str:
@@ -132,11 +137,10 @@ def _bounded_skip(skip_token):
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
-    # Images only from this site: a remote image would tell a stranger who reads the page.
+    # Images only from the child's library: a remote image would tell a stranger who
+    # reads the page, and any other address here would be requested by every reader.
     if tag == "img" and attribute == "src":
-        url = URL_IGNORED.sub("", value)
-        safe = url.startswith("/") and url[1:2] not in ("/", "\\") and "\\" not in url
-        return value if safe else None
+        return value if MEDIA_IMAGE_SRC.match(value) else None
     if attribute == "id":
         return value if FOOTNOTE_ID.match(value) else None
     return value

@@ -134,8 +134,12 @@ def test_relative_and_fragment_links_survive():
 
 
 def test_images_only_from_this_site():
-    assert '<img src="/media/12/display" alt="Sam">' in render("![Sam](/media/12/display)")
+    shown = render("![Sam](/c/sam/media/12/file/display?v=2)")
+    assert '<img src="/c/sam/media/12/file/display?v=2" alt="Sam">' in shown
     for remote in [
+        "/logout",
+        "/c/sam/media/12/file/download",
+        "/c/sam/media/12/file/display/../../../logout",
         "https://evil.example/t.png",
         "http://evil.example/t.png",
         "//evil.example/t.png",
@@ -145,9 +149,15 @@ def test_images_only_from_this_site():
         html = render(f"![x]({remote})")
         assert "src" not in html, remote
         assert '<img alt="x">' in html
-    # A backslash or tab would make "//host"; markdown-it percent-encodes them into the path.
-    assert 'src="/%5Cevil.example/t.png"' in render("![x](/\\evil.example/t.png)")
-    assert 'src="/%09/evil.example/t.png"' in render("![x](</\t/evil.example/t.png>)")
+    # A backslash or tab would make "//host"; such addresses are never kept.
+    assert "src" not in render("![x](/\\evil.example/t.png)")
+    assert "src" not in render("![x](</\t/evil.example/t.png>)")
+
+
+def test_media_references_become_the_childs_own_picture_address():
+    html = render_markdown("![Tom](media:12) ![x](media:1e3)", link_base="/c/sam/wiki/")
+    assert '<img src="/c/sam/media/12/embed" alt="Tom">' in html
+    assert '<img alt="x">' in html
 
 
 def test_image_titles_cannot_break_out_of_the_attribute():
@@ -229,7 +239,10 @@ def test_a_flood_of_brackets_leaves_later_text_intact():
 @pytest.mark.parametrize(
     ("src", "kept"),
     [
-        ("/media/1/display", True),
+        ("/c/sam/media/1/file/display", True),
+        ("/c/sam/media/1/embed", True),
+        ("/media/1/display", False),
+        ("/logout", False),
         ("//evil.example/t.png", False),
         ("/\\evil.example/t.png", False),
         ("/\t/evil.example/t.png", False),

@@ -7,6 +7,8 @@ import io
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from media.models import MediaItem
 from portal.extensions import db
@@ -26,15 +28,24 @@ def upload(
 ):
     """POST files to a child's library as the form does."""
     page = client.get(f"/c/{child}/media")
-    data = {
-        "csrf_token": csrf_token_from(page.get_data(as_text=True)),
-        "title": title,
-        "alt": alt,
-        "file": [(io.BytesIO(content), name) for name, content in files],
-    }
+    fields = MultiDict(
+        [
+            ("csrf_token", csrf_token_from(page.get_data(as_text=True))),
+            ("title", title),
+            ("alt", alt),
+        ]
+    )
+    for name, content in files:
+        fields.add("file", FileStorage(io.BytesIO(content), filename=name))
+    # Encoded in memory: Werkzeug's own encoder puts a big body in a temporary file
+    # that nobody closes.
+    boundary, body = encode_multipart(fields)
     headers = {"Accept": "application/json"} if json else {}
     return client.post(
-        f"/c/{child}/media", data=data, content_type="multipart/form-data", headers=headers
+        f"/c/{child}/media",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+        headers=headers,
     )
 
 

@@ -306,3 +306,22 @@ def test_bad_audio_and_video_files_are_refused_or_fail_with_a_reason(parent, app
         assert (item.kind, item.status) == ("image", "ready")  # the bytes decide, not the name
         return
     assert item.status == "failed" and item.failure_reason
+
+
+def test_an_upload_bigger_than_an_ordinary_form_is_taken(parent, app, tmp_path):
+    # 20 MB: over the 16 MB every other form may send, well under the video limit.
+    mp4 = av_samples.mp4_h264(tmp_path, seconds=1).read_bytes()
+    response = upload(parent, [("long.mp4", mp4 + b"\0" * (20 * 1024 * 1024))])
+    assert response.status_code == 303
+    assert latest_item(app).original_size > 20 * 1024 * 1024
+
+
+def test_uploads_still_need_the_forms_token(parent, app):
+    response = parent.post(
+        LIBRARY,
+        data={"file": (io.BytesIO(media_samples.png()), "cat.png")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(MediaItem.id)) is None

@@ -10,7 +10,8 @@ from flask import Flask
 def create_bare_app() -> Flask:
     """A Flask app that returns BARE_PAGE_BYTES bytes of HTML from one route."""
     app = Flask(__name__)
-    page = ("<!doctype html><p>" + "x" * int(os.environ.get("BARE_PAGE_BYTES", "5000"))).encode()
+    size = int(os.environ.get("BARE_PAGE_BYTES", "5000"))
+    page = ("<!doctype html><p>" + "x" * size).encode()[:size]  # exactly the size asked
 
     @app.get("/")
     def constant():

@@ -13,6 +13,7 @@ include routing, access checks, queries and templates, but no network.
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import shutil
@@ -147,6 +148,27 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_until_serving(port: int, path: str, cookie: str | None, timeout: float = 60) -> None:
+    """Wait for a 200 from the app, not just an open port: gunicorn's master listens
+    before its workers have imported the app, and on a busy machine that import could
+    eat into the measured seconds."""
+    headers = {"Cookie": cookie} if cookie else {}
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", path, headers=headers)
+            status = connection.getresponse().status
+            connection.close()
+            if status == 200:
+                return
+            raise RuntimeError(f"GET {path} answered {status}, not 200")
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
 def requests_per_second(target: str, env: dict, path: str, cookie: str | None) -> float:
     port = free_port()
     gunicorn = Path(sys.executable).parent / "gunicorn"
@@ -166,12 +188,7 @@ def requests_per_second(target: str, env: dict, path: str, cookie: str | None) -
         env={**os.environ, **env},
     )
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_serving(port, path, cookie)
         command = ["wrk", "-t2", "-c8", "-d6s", f"http://127.0.0.1:{port}{path}"]
         if cookie:
             command[1:1] = ["-H", f"Cookie: {cookie}"]

@@ -7,7 +7,7 @@ reveal that a child exists.
 from __future__ import annotations
 
 from flask import abort, g, has_app_context
-from sqlalchemy import bindparam, select
+from sqlalchemy import ColumnElement, Row, Select, and_, bindparam, select
 
 from portal.accounts.models import User
 from portal.extensions import db
@@ -16,6 +16,9 @@ from portal.families.models import Child, Membership
 VIEW_CHILD = "view_child"
 EDIT_WIKI = "edit_wiki"
 CHANGE_VISIBILITY = "change_visibility"
+MANAGE_PEOPLE = "manage_people"  # invite, remove, young people's logins
+VIEW_ACTIVITY = "view_activity"  # the audit trail of this child's data
+OWN_DATA = "own_data"  # download everything, or ask for everything to be erased
 
 FAMILY_EDITORS = frozenset({"parent", "young_person", "family_editor"})
 FAMILY = FAMILY_EDITORS | {"family_viewer"}
@@ -26,18 +29,31 @@ ROLES_FOR_ACTION: dict[str, frozenset[str]] = {
     VIEW_CHILD: FAMILY | PLAN_TEAM,
     EDIT_WIKI: FAMILY_EDITORS,
     CHANGE_VISIBILITY: FAMILY_EDITORS,
+    MANAGE_PEOPLE: frozenset({"parent"}),
+    VIEW_ACTIVITY: FAMILY,
+    OWN_DATA: frozenset({"parent"}),
 }
 
 
-# Built once: asked on every request under /c/<child>/.
-_CHILD_WITH_MEMBERSHIP = (
+# Built once: asked on every request under /c/<child>/. The first two columns are the
+# child and the user's membership (None for a non-member). A caller that needs more rows
+# for the same request may add outer-joined columns and run it through child_row_or_404,
+# saving a round trip; joining them with member_join keeps those columns empty for a
+# non-member, so the database never hands their data to this request.
+CHILD_WITH_MEMBERSHIP = (
     select(Child, Membership)
     .outerjoin(
         Membership,
         (Membership.child_id == Child.id) & (Membership.user_id == bindparam("user_id")),
     )
-    .where(Child.slug == bindparam("slug"))
+    .where(Child.slug == bindparam("child_slug"))
 )
+
+
+def member_join(child_id: ColumnElement, *conditions: ColumnElement) -> ColumnElement:
+    """The ON clause for a table joined to CHILD_WITH_MEMBERSHIP by its child id column:
+    its rows come back only when the user is a member of that child."""
+    return and_(child_id == Child.id, Membership.id.is_not(None), *conditions)
 
 
 def membership_of(user: User, child: Child) -> Membership | None:
@@ -83,14 +99,28 @@ def require(user: User | None, action: str, target: Child) -> None:
 
 def child_or_404(user: User | None, slug: str, action: str = VIEW_CHILD) -> Child:
     """Load a child by URL slug and check access; 404 whether missing or forbidden."""
+    return child_row_or_404(user, slug, action)[0]
+
+
+def child_row_or_404(
+    user: User | None,
+    slug: str,
+    action: str = VIEW_CHILD,
+    statement: Select = CHILD_WITH_MEMBERSHIP,
+    **params,
+) -> Row:
+    """Run `statement` (CHILD_WITH_MEMBERSHIP, perhaps with more columns) for the child
+    with this slug and check access on its child and membership, as child_or_404 does;
+    return the whole row. The access decision is this module's alone: the extra columns
+    only save a round trip and are not looked at before the check has passed."""
     if user is None or not user.is_authenticated:
         abort(404)
     # One query for the child and the user's membership, which `can` then reads from g.
-    row = db.session.execute(_CHILD_WITH_MEMBERSHIP, {"slug": slug, "user_id": user.id}).first()
+    row = db.session.execute(statement, {**params, "child_slug": slug, "user_id": user.id}).first()
     if row is None:
         abort(404)
-    child, membership = row
+    child, membership = row[0], row[1]
     if has_app_context():
         g.setdefault("_memberships", {})[(user.id, child.id)] = membership
     require(user, action, child)
-    return child
+    return row

@@ -46,7 +46,11 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = (
             normalise_database_url(database_url) if database_url else None
         )
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # No pool_pre_ping: it cost a round trip on every request. Connections that sat
+        # idle are pinged instead (extensions._ping_after_idle, which says what that
+        # trades away), and none is kept longer than half an hour, so a proxy's or the
+        # server's limit on connection age never meets a request.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": 1800}
 
         self.STORAGE = env("STORAGE", "local")
         self.S3_BUCKET = env("S3_BUCKET")

@@ -13,8 +13,10 @@ from portal.access import (
     EDIT_WIKI,
     can,
     child_or_404,
+    child_row_or_404,
     visible_visibilities,
 )
+from portal.extensions import reads_without_transaction
 from wiki import service
 from wiki.diff import diff_texts, inline_segments
 from wiki.forms import VISIBILITY_CHOICES, ConfirmForm, EditForm, SearchForm, VisibilityForm
@@ -41,12 +43,17 @@ class WikiContext:
 
 
 def wiki_context(child_slug: str) -> WikiContext:
-    child = child_or_404(current_user, child_slug)
+    user = current_user._get_current_object()  # one proxy lookup, not one per question
+    return context_for(child_or_404(user, child_slug), user)
+
+
+def context_for(child, user) -> WikiContext:
+    """What `user` may do in the wiki of a child whose access check they passed."""
     return WikiContext(
         child=child,
-        visibilities=visible_visibilities(current_user, child),
-        can_edit=can(current_user, EDIT_WIKI, child),
-        can_share=can(current_user, CHANGE_VISIBILITY, child),
+        visibilities=visible_visibilities(user, child),
+        can_edit=can(user, EDIT_WIKI, child),
+        can_share=can(user, CHANGE_VISIBILITY, child),
     )
 
 
@@ -106,13 +113,16 @@ def new_page(child: str):
 
 
 @bp.get("/wiki/<page>")
+@reads_without_transaction
 @login_required
 def view_page(child: str, page: str):
-    context = wiki_context(child)
-    pair = service.get_page_and_current(context.child.id, page)
-    if pair is None or (pair[0].deleted and not context.can_edit):
+    # The child, the membership and the page with its current revision in one query.
+    user = current_user._get_current_object()
+    row = child_row_or_404(user, child, statement=service.CHILD_PAGE_AND_CURRENT, page_slug=page)
+    context = context_for(row[0], user)
+    found, current = row[2], row[3]
+    if found is None or current is None or (found.deleted and not context.can_edit):
         return missing_page(context, page)
-    found, current = pair
     if found.visibility not in context.visibilities:
         abort(404)
     return render_template(
@@ -225,6 +235,7 @@ def _flash_saved(outcome: service.SaveOutcome) -> None:
 
 
 @bp.get("/wiki/<page>/history")
+@reads_without_transaction
 @login_required
 def page_history(child: str, page: str):
     context = wiki_context(child)
@@ -247,6 +258,7 @@ def page_history(child: str, page: str):
 
 
 @bp.get("/wiki/<page>/revisions/<int:number>")
+@reads_without_transaction
 @login_required
 def view_revision(child: str, page: str, number: int):
     context = wiki_context(child)
@@ -262,6 +274,7 @@ def view_revision(child: str, page: str, number: int):
 
 
 @bp.get("/wiki/<page>/diff")
+@reads_without_transaction
 @login_required
 def page_diff(child: str, page: str):
     context = wiki_context(child)
@@ -352,6 +365,7 @@ def change_visibility(child: str, page: str):
 
 
 @bp.get("/search")
+@reads_without_transaction
 @login_required
 def search(child: str):
     context = wiki_context(child)

@@ -28,6 +28,7 @@ from media.results import CLEAN_ORIGINAL, DISPLAY, PLAYABLE, POSTER, THUMB, Reje
 from media.serving import file_response
 from media.storage import S3Storage, new_key, storage_for
 from portal.access import CHANGE_VISIBILITY, EDIT_WIKI, can, child_or_404, visible_visibilities
+from portal.audit import record as record_event
 from portal.extensions import csrf
 
 bp = Blueprint("media", __name__, url_prefix="/c/<child>/media")
@@ -135,6 +136,9 @@ def upload(child: str):
             errors.append(f"{file.filename}: {rejected}")
             continue
         added.append(item)
+        record_event(
+            current_user, context.child, "uploaded", "media", target_id=item.id, label=item.title
+        )
         enqueue_processing(current_app, item.id)
     if added:
         flash(_added_message(added), "success")
@@ -191,6 +195,9 @@ def add_link(child: str):
             link_error=str(rejected),
             status=400,
         )
+    record_event(
+        current_user, context.child, "uploaded", "media", target_id=item.id, label=item.title
+    )
     flash("Link added.", "success")
     return redirect(url_for("media.item", child=child, item_id=item.id), code=303)
 
@@ -200,6 +207,9 @@ def add_link(child: str):
 def item(child: str, item_id: int):
     context = media_context(child)
     found = item_or_404(context, item_id, allow_deleted=True)
+    record_event(
+        current_user, context.child, "viewed", "media", target_id=found.id, label=found.title
+    )
     return _render_item(context, found)
 
 
@@ -245,6 +255,7 @@ def update_item(child: str, item_id: int):
         del form.visibility
     if not form.validate_on_submit():
         return _render_item(context, found, details_form=form, status=400)
+    was_shared = found.visibility
     try:
         service.update_details(
             found,
@@ -254,6 +265,13 @@ def update_item(child: str, item_id: int):
         )
     except Rejected as rejected:
         return _render_item(context, found, details_form=form, error=str(rejected), status=400)
+    if found.visibility != was_shared:
+        action = "shared" if found.visibility == "team" else "unshared"
+    else:
+        action = "details"
+    record_event(
+        current_user, context.child, action, "media", target_id=found.id, label=found.title
+    )
     flash("Saved.", "success")
     return redirect(url_for("media.item", child=child, item_id=item_id), code=303)
 
@@ -284,6 +302,9 @@ def replace_item(child: str, item_id: int):
         )
     except Rejected as rejected:
         return _render_item(context, found, error=str(rejected), status=400)
+    record_event(
+        current_user, context.child, "replaced", "media", target_id=found.id, label=found.title
+    )
     enqueue_processing(current_app, found.id)
     flash("File replaced. The old one is kept in the history.", "success")
     return redirect(url_for("media.item", child=child, item_id=item_id), code=303)
@@ -303,6 +324,9 @@ def delete_item(child: str, item_id: int):
     _button_post(context)
     found = item_or_404(context, item_id)
     service.set_deleted(found, True)
+    record_event(
+        current_user, context.child, "deleted", "media", target_id=found.id, label=found.title
+    )
     flash(f"“{found.title}” was deleted. You can bring it back from Deleted items.", "success")
     return redirect(url_for("media.library", child=child), code=303)
 
@@ -314,6 +338,9 @@ def restore_item(child: str, item_id: int):
     _button_post(context)
     found = item_or_404(context, item_id, allow_deleted=True)
     service.set_deleted(found, False)
+    record_event(
+        current_user, context.child, "undeleted", "media", target_id=found.id, label=found.title
+    )
     flash(f"“{found.title}” is back.", "success")
     return redirect(url_for("media.item", child=child, item_id=item_id), code=303)
 
@@ -349,6 +376,14 @@ def item_file(child: str, item_id: int, name: str):
         stored = downloadable(found)
         if stored is None:
             abort(404)
+        record_event(
+            current_user,
+            context.child,
+            "downloaded",
+            "media",
+            target_id=found.id,
+            label=found.title,
+        )
         return file_response(
             storage_for(current_app),
             stored,
@@ -482,6 +517,9 @@ def direct_done(child: str):
         )
     except Rejected as rejected:
         return jsonify(errors=[f"{filename}: {rejected}"]), 400
+    record_event(
+        current_user, context.child, "uploaded", "media", target_id=found.id, label=found.title
+    )
     enqueue_processing(current_app, found.id)
     flash(_added_message([found]), "success")
     return jsonify(location=url_for("media.item", child=child, item_id=found.id))

@@ -65,8 +65,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_login(app: Flask) -> None:
-    from portal.accounts.sessions import load_session_user
-    from portal.errors import handle_unauthorized
+    from portal.accounts.sessions import handle_unauthorized, load_session_user
     from portal.extensions import login_manager
 
     login_manager.login_view = "accounts.login"
@@ -77,12 +76,29 @@ def register_login(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from media.views import bp as media
     from portal.accounts.views import bp as accounts
+    from portal.activity.views import bp as activity
+    from portal.admin.views import bp as admin
     from portal.families.views import bp as families
     from portal.health import bp as health
+    from portal.help.views import bp as help_guides
+    from portal.invitations.views import bp as people
+    from portal.rights.views import bp as rights
     from wiki.simple_mode import bp as simple
     from wiki.views import bp as wiki
 
-    for blueprint in (accounts, families, health, wiki, simple, media):
+    for blueprint in (
+        accounts,
+        families,
+        health,
+        wiki,
+        simple,
+        media,
+        activity,
+        people,
+        help_guides,
+        rights,
+        admin,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -6,6 +6,8 @@ reveal that a child exists.
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import abort, g, has_app_context
 from sqlalchemy import ColumnElement, Row, Select, and_, bindparam, select
 
@@ -79,7 +81,35 @@ def can(user: User | None, action: str, target: Child) -> bool:
     # Staff never cross councils, even if a membership row says otherwise.
     if user.is_staff and user.council_id != target.council_id:
         return False
+    if (
+        action == CHANGE_VISIBILITY
+        and membership.role != "young_person"
+        and young_person_decides(target)
+    ):
+        return False
     return membership.role in ROLES_FOR_ACTION[action]
+
+
+CONSENT_AGE = 16
+
+
+def young_person_decides(child: Child) -> bool:
+    """From 16, a young person with their own login decides what the plan team sees;
+    their parents are told, and can no longer change it."""
+    age = child.age_on(date.today())
+    if age is None or age < CONSENT_AGE:
+        return False  # no query at all for younger children: most page views
+    cache = g.setdefault("_young_person_decides", {}) if has_app_context() else {}
+    if child.id not in cache:
+        cache[child.id] = (
+            db.session.scalar(
+                select(Membership.id).where(
+                    Membership.child_id == child.id, Membership.role == "young_person"
+                )
+            )
+            is not None
+        )
+    return cache[child.id]
 
 
 def visible_visibilities(user: User | None, child: Child) -> frozenset[str]:
@@ -124,3 +154,13 @@ def child_row_or_404(
         g.setdefault("_memberships", {})[(user.id, child.id)] = membership
     require(user, action, child)
     return row
+
+
+def council_admin_or_404(user: User | None) -> int:
+    """The council a SEND administrator runs; 404 for anyone else (staff tools are
+    not advertised to people who cannot use them)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        abort(404)
+    if user.staff_role != "administrator" or user.council_id is None:
+        abort(404)
+    return user.council_id

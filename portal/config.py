@@ -85,6 +85,41 @@ class Config:
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RATELIMIT_HEADERS_ENABLED = False
         self.LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "10 per minute; 100 per day")
+        # Wrong passwords for one account, from any address; then even the right one waits.
+        self.LOGIN_ACCOUNT_LIMIT = env("LOGIN_ACCOUNT_LIMIT", "20 per minute")
+
+        # Password reset by email (accounts.reset): per address, and mails per account.
+        self.PASSWORD_RESET_MINUTES = int(env("PASSWORD_RESET_MINUTES", "60"))
+        self.RESET_RATE_LIMIT = env("RESET_RATE_LIMIT", "5 per minute; 50 per day")
+        self.RESET_TOKEN_RATE_LIMIT = env("RESET_TOKEN_RATE_LIMIT", "10 per minute")
+        self.RESET_MAIL_ACCOUNT_LIMIT = env("RESET_MAIL_ACCOUNT_LIMIT", "3 per hour")
+        # Every answer to "send me a link" takes at least this long, so the time taken
+        # (a database write and a mail, or not) does not tell whether an account exists.
+        self.RESET_ANSWER_SECONDS = float(env("RESET_ANSWER_SECONDS", "0.25"))
+        # Links in emails start with this (e.g. https://goldenthread.example.org); never
+        # with the Host header a stranger sent. Demo and debug mode may use the request's.
+        self.PUBLIC_URL = env("PUBLIC_URL")
+
+        # Mail (portal/mail.py). Without MAIL_SERVER, demo or debug mode keeps each mail
+        # in the demo outbox at /outbox; production logs that it could not send.
+        self.MAIL_SERVER = env("MAIL_SERVER")
+        self.MAIL_PORT = int(env("MAIL_PORT", "587"))
+        self.MAIL_USERNAME = env("MAIL_USERNAME")
+        self.MAIL_PASSWORD = env("MAIL_PASSWORD")
+        self.MAIL_USE_TLS = env_flag("MAIL_USE_TLS", True)  # STARTTLS
+        self.MAIL_USE_SSL = env_flag("MAIL_USE_SSL", False)  # TLS from the start (port 465)
+        self.MAIL_FROM = env("MAIL_FROM", "Golden Thread <no-reply@localhost>")
+        self.MAIL_TIMEOUT_SECONDS = int(env("MAIL_TIMEOUT_SECONDS", "20"))
+        # Hand SMTP to a thread, so a slow mail server never slows (or times) a request.
+        self.MAIL_IN_BACKGROUND = True
+
+        # Staff two-step login (accounts.two_factor): on unless this is a demo.
+        self.REQUIRE_STAFF_2FA = env_flag("REQUIRE_STAFF_2FA", not self.DEMO_MODE)
+        self.TWO_FACTOR_PENDING_SECONDS = 300  # between the password and the code
+        self.TWO_FACTOR_RATE_LIMIT = env("TWO_FACTOR_RATE_LIMIT", "10 per minute")
+        self.TWO_FACTOR_ACCOUNT_LIMIT = env("TWO_FACTOR_ACCOUNT_LIMIT", "5 per minute; 30 per hour")
+        # Staff sessions end after this long without a request; family sessions do not.
+        self.STAFF_IDLE_MINUTES = int(env("STAFF_IDLE_MINUTES", "30"))
 
     def default_demo_mode(self) -> bool:
         return False
@@ -119,6 +154,10 @@ class TestingConfig(DevelopmentConfig):
         self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
         self.RATELIMIT_ENABLED = False
         self.RATELIMIT_STORAGE_URI = "memory://"
+        self.REQUIRE_STAFF_2FA = False  # a test that wants it turns it on
+        self.MAIL_SERVER = None  # mail goes to the demo outbox
+        self.MAIL_IN_BACKGROUND = False
+        self.RESET_ANSWER_SECONDS = 0.05  # still on, so the timing test sees it work
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -37,7 +37,9 @@ def load_demo_data(*, only_if_empty: bool = False, today: date | None = None) ->
     db.session.flush()
 
     def user(**fields) -> User:
-        return create_user(council_id=council.id if fields.get("staff_role") else None, **fields)
+        # Staff and parent champions work with one council; families belong to none.
+        works_for_council = fields.get("staff_role") or fields.get("is_champion")
+        return create_user(council_id=council.id if works_for_council else None, **fields)
 
     parent = user(email="parent@demo.test", name="Priya Shah", password="demo-parent-pass")
     young_person = user(username="sam", name="Sam Shah", password="demo-young-pass")

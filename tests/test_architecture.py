@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PORTAL_CORE = {"portal.config", "portal.extensions", "portal.access", "portal.dbtypes"}
+PORTAL_CORE = {
+    "portal.config",
+    "portal.extensions",
+    "portal.access",
+    "portal.audit",
+    "portal.dbtypes",
+}
 
 
 def _type_checking_nodes(tree: ast.AST) -> set[int]:

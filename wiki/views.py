@@ -15,7 +15,9 @@ from portal.access import (
     child_or_404,
     child_row_or_404,
     visible_visibilities,
+    young_person_decides,
 )
+from portal.audit import record as record_event
 from portal.extensions import reads_without_transaction
 from wiki import service
 from wiki.diff import diff_texts, inline_segments
@@ -36,6 +38,7 @@ class WikiContext:
     visibilities: frozenset[str]
     can_edit: bool
     can_share: bool
+    young_person_decides: bool = False
 
     @property
     def link_base(self) -> str:
@@ -54,6 +57,7 @@ def context_for(child, user) -> WikiContext:
         visibilities=visible_visibilities(user, child),
         can_edit=can(user, EDIT_WIKI, child),
         can_share=can(user, CHANGE_VISIBILITY, child),
+        young_person_decides=young_person_decides(child),
     )
 
 
@@ -96,6 +100,7 @@ def visible_revision_or_404(context: WikiContext, page: Page, number: int) -> Re
 @bp.get("/wiki/")
 @login_required
 def index(child: str):
+    wiki_context(child)  # a non-member gets 404 here too, not a redirect
     return redirect(url_for("families.child_home", child=child))
 
 
@@ -125,6 +130,7 @@ def view_page(child: str, page: str):
         return missing_page(context, page)
     if found.visibility not in context.visibilities:
         abort(404)
+    record_event(user, context.child, "viewed", "page", target_id=found.id, label=found.title)
     return render_template(
         "wiki/page.html",
         context=context,
@@ -175,6 +181,16 @@ def edit_page(child: str, page: str):
     except service.WikiError as error:
         return _render_editor(context, page, form, error=str(error), status=400)
     _flash_saved(outcome)
+    if outcome.revision is not None:
+        action = "created" if outcome.revision.number == 1 else "edited"
+        record_event(
+            current_user,
+            context.child,
+            "merged" if outcome.merged else action,
+            "page",
+            target_id=outcome.page.id,
+            label=outcome.page.title,
+        )
     return redirect(url_for("wiki.view_page", child=child, page=page, saved=1))
 
 
@@ -247,6 +263,9 @@ def page_history(child: str, page: str):
         for revision in service.history(found, offset=(page_number - 1) * size, limit=size)
         if revision.visibility in context.visibilities
     ]
+    record_event(
+        current_user, context.child, "viewed", "page", target_id=found.id, label=found.title
+    )
     return render_template(
         "wiki/history.html",
         context=context,
@@ -264,6 +283,9 @@ def view_revision(child: str, page: str, number: int):
     context = wiki_context(child)
     found = visible_page_or_404(context, page, allow_deleted=True)
     revision = visible_revision_or_404(context, found, number)
+    record_event(
+        current_user, context.child, "viewed", "page", target_id=found.id, label=found.title
+    )
     return render_template(
         "wiki/revision.html",
         context=context,
@@ -285,6 +307,9 @@ def page_diff(child: str, page: str):
         from_number, to_number = to_number, from_number
     old = visible_revision_or_404(context, found, from_number)
     new = visible_revision_or_404(context, found, to_number)
+    record_event(
+        current_user, context.child, "viewed", "page", target_id=found.id, label=found.title
+    )
     return render_template(
         "wiki/diff.html",
         context=context,
@@ -304,6 +329,9 @@ def restore(child: str, page: str, number: int):
     visible_revision_or_404(context, found, number)
     require_editor_post(context, ConfirmForm())
     service.restore_revision(found, number, author_id=current_user.id, link_base=context.link_base)
+    record_event(
+        current_user, context.child, "restored", "page", target_id=found.id, label=found.title
+    )
     flash(f"Version {number} is the current version again. Nothing was lost.", "success")
     return redirect(url_for("wiki.view_page", child=child, page=page))
 
@@ -329,6 +357,10 @@ def _set_deleted(child: str, page: str, deleted: bool):
     except service.WikiError as error:
         flash(str(error), "error")
     else:
+        action = "deleted" if deleted else "undeleted"
+        record_event(
+            current_user, context.child, action, "page", target_id=found.id, label=found.title
+        )
         flash(
             "Page deleted. It is kept in the history: you can bring it back."
             if deleted
@@ -355,6 +387,10 @@ def change_visibility(child: str, page: str):
     except service.WikiError as error:
         flash(str(error), "info")
     else:
+        action = "shared" if form.visibility.data == "team" else "unshared"
+        record_event(
+            current_user, context.child, action, "page", target_id=found.id, label=found.title
+        )
         flash(
             "Shared with the plan team."
             if form.visibility.data == "team"
@@ -372,4 +408,6 @@ def search(child: str):
     form = SearchForm(request.args)
     query = (form.q.data or "").strip()
     hits = search_pages(context.child.id, query, visibilities=context.visibilities) if query else []
+    if query:
+        record_event(current_user, context.child, "searched", "child", label=query[:60])
     return render_template("wiki/search.html", context=context, form=form, query=query, hits=hits)

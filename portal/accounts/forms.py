@@ -34,3 +34,42 @@ class ChangePasswordForm(FlaskForm):
         validators=[DataRequired("Enter a new password.")],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class ResetAskForm(FlaskForm):
+    login = StringField(
+        "Email or username",
+        validators=[DataRequired("Enter your email address or username."), Length(max=254)],
+        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
+    )
+
+
+class NewPasswordForm(FlaskForm):
+    new_password = PasswordField(
+        "New password",
+        description=f"At least 8 characters, at most {MAX_LENGTH}. A few words together work well.",
+        validators=[DataRequired("Enter a new password.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        "Code",
+        description="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        validators=[DataRequired("Enter the code from your app."), Length(max=40)],
+        render_kw={
+            "autocomplete": "one-time-code",
+            "autocapitalize": "none",
+            "spellcheck": "false",
+        },
+    )
+
+
+class SetUpCodeForm(FlaskForm):
+    code = StringField(
+        "Code from your app",
+        description="Your app shows a new 6-digit code every 30 seconds.",
+        validators=[DataRequired("Enter the 6-digit code from your app."), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )

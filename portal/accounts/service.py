@@ -57,9 +57,13 @@ def create_user(
 
 def authenticate(login: str, password: str) -> User | None:
     """The active user with this login and password, or None; same cost either way."""
+    return check_password_of(find_user_by_login(login), password)
+
+
+def check_password_of(user: User | None, password: str) -> User | None:
+    """`user` if it is active and the password is theirs, else None; same cost either way."""
     if len(password) > MAX_LENGTH * 8:  # refuse to spend a hash on a megabyte
         password = password[: MAX_LENGTH * 8]
-    user = find_user_by_login(login)
     ok = password_matches(user.password_hash if user else None, password)
     if user is None or not ok or not user.active:
         return None

@@ -7,7 +7,18 @@ from datetime import date
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from portal.access import EDIT_WIKI, can, child_or_404, membership_of, visible_visibilities
+from portal import audit
+from portal.access import (
+    EDIT_WIKI,
+    MANAGE_PEOPLE,
+    OWN_DATA,
+    VIEW_ACTIVITY,
+    can,
+    child_or_404,
+    membership_of,
+    visible_visibilities,
+    young_person_decides,
+)
 from portal.families.service import memberships_for
 from wiki.service import list_pages
 from wiki.starters import STARTERS
@@ -30,6 +41,7 @@ def child_home(child: str):
     started = {page.slug for page in pages}
     # Starters show only to the family, until someone writes them.
     starters = [s for s in STARTERS if s.slug not in started] if "family" in visibilities else []
+    audit.record(current_user, found, "viewed", "child")
     return render_template(
         "families/child_home.html",
         child=found,
@@ -38,4 +50,8 @@ def child_home(child: str):
         pages=pages,
         starters=starters,
         can_edit=can(current_user, EDIT_WIKI, found),
+        can_manage_people=can(current_user, MANAGE_PEOPLE, found),
+        can_see_activity=can(current_user, VIEW_ACTIVITY, found),
+        can_own_data=can(current_user, OWN_DATA, found),
+        young_person_decides=young_person_decides(found),
     )

@@ -1,0 +1,89 @@
+"""Council staff tools as plain functions: who is assigned to which child."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from portal.accounts.models import User
+from portal.extensions import db
+from portal.families.models import Child, Membership
+
+
+def council_children(council_id: int) -> list[Child]:
+    return list(
+        db.session.scalars(select(Child).where(Child.council_id == council_id).order_by(Child.name))
+    )
+
+
+def council_caseworkers(council_id: int) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.council_id == council_id, User.staff_role == "caseworker", User.active)
+            .order_by(User.name)
+        )
+    )
+
+
+def assignments(council_id: int) -> dict[int, list[User]]:
+    """Each child's assigned caseworkers, by child id."""
+    rows = db.session.execute(
+        select(Membership.child_id, User)
+        .join(User, User.id == Membership.user_id)
+        .join(Child, Child.id == Membership.child_id)
+        .where(Child.council_id == council_id, Membership.role == "caseworker")
+    ).all()
+    found: dict[int, list[User]] = {}
+    for child_id, user in rows:
+        found.setdefault(child_id, []).append(user)
+    return found
+
+
+class AssignmentRefused(Exception):
+    pass
+
+
+def assign(council_id: int, child_id: int, caseworker_id: int, *, by: User) -> tuple[Child, User]:
+    """Let a caseworker of this council into a child's wiki (as the plan team)."""
+    child = db.session.get(Child, child_id)
+    caseworker = db.session.get(User, caseworker_id)
+    if child is None or child.council_id != council_id:
+        raise AssignmentRefused("That child is not in your council.")
+    if (
+        caseworker is None
+        or caseworker.council_id != council_id
+        or caseworker.staff_role != "caseworker"
+    ):
+        raise AssignmentRefused("Choose a caseworker from your council.")
+    existing = db.session.scalars(
+        select(Membership).where(
+            Membership.child_id == child.id, Membership.user_id == caseworker.id
+        )
+    ).first()
+    if existing is None:
+        db.session.add(
+            Membership(
+                child_id=child.id, user_id=caseworker.id, role="caseworker", granted_by_id=by.id
+            )
+        )
+        db.session.commit()
+    return child, caseworker
+
+
+def unassign(council_id: int, child_id: int, caseworker_id: int) -> tuple[Child, User] | None:
+    membership = db.session.scalars(
+        select(Membership)
+        .join(Child, Child.id == Membership.child_id)
+        .where(
+            Membership.child_id == child_id,
+            Membership.user_id == caseworker_id,
+            Membership.role == "caseworker",
+            Child.council_id == council_id,
+        )
+    ).first()
+    if membership is None:
+        return None
+    pair = (membership.child, membership.user)
+    db.session.delete(membership)
+    db.session.commit()
+    return pair

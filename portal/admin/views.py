@@ -1,0 +1,80 @@
+"""`/admin/`: a SEND administrator's tools for their own council."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from portal import audit
+from portal.access import council_admin_or_404
+from portal.activity.service import council_trail
+from portal.admin import service
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/")
+@login_required
+def index():
+    council_admin_or_404(current_user)
+    return render_template("admin/index.html")
+
+
+@bp.get("/assignments")
+@login_required
+def assignments():
+    council_id = council_admin_or_404(current_user)
+    return render_template(
+        "admin/assignments.html",
+        children=service.council_children(council_id),
+        caseworkers=service.council_caseworkers(council_id),
+        assigned=service.assignments(council_id),
+    )
+
+
+@bp.post("/assignments")
+@login_required
+def change_assignment():
+    council_id = council_admin_or_404(current_user)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    child_id = request.form.get("child", type=int)
+    caseworker_id = request.form.get("caseworker", type=int)
+    if child_id is None or caseworker_id is None:
+        flash("Choose a child and a caseworker.", "error")
+        return redirect(url_for("admin.assignments"), code=303)
+    if request.form.get("action") == "remove":
+        pair = service.unassign(council_id, child_id, caseworker_id)
+        if pair:
+            audit.record(
+                current_user,
+                pair[0],
+                "deleted",
+                "member",
+                label=f"removed {pair[1].name} as caseworker",
+            )
+            flash(f"{pair[1].name} is no longer assigned to {pair[0].name}.", "success")
+        return redirect(url_for("admin.assignments"), code=303)
+    try:
+        child, caseworker = service.assign(council_id, child_id, caseworker_id, by=current_user)
+    except service.AssignmentRefused as refused:
+        flash(str(refused), "error")
+        return redirect(url_for("admin.assignments"), code=303)
+    audit.record(
+        current_user, child, "created", "member", label=f"assigned {caseworker.name} as caseworker"
+    )
+    flash(f"{caseworker.name} is now assigned to {child.name}.", "success")
+    return redirect(url_for("admin.assignments"), code=303)
+
+
+@bp.get("/audit")
+@login_required
+def council_audit():
+    council_id = council_admin_or_404(current_user)
+    text = (request.args.get("q") or "").strip()[:100]
+    page = max(request.args.get("p", 1, type=int) or 1, 1)
+    rows, has_more = council_trail(council_id, text=text, page=page)
+    return render_template(
+        "admin/audit.html", rows=rows, query=text, page_number=page, has_more=has_more
+    )

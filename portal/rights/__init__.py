@@ -1,0 +1,1 @@
+"""A family's data rights: a copy of everything (export) and erasing everything."""

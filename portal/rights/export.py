@@ -1,0 +1,545 @@
+"""A copy of everything about one child, as a zip that opens offline in any browser.
+
+The zip is written into a temporary file, piece by piece: page histories and the
+activity list are read from the database in batches and media is copied from storage
+in chunks, so a large record never sits in memory. Each part of the copy is one
+function in SECTIONS; it writes its files and returns what the front page lists, so a
+later part (the plan, say) is one more function.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import re
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import IO, Any
+from urllib.parse import quote
+
+from flask import current_app
+from markupsafe import escape
+from sqlalchemy import select
+
+from media.models import MediaFile, MediaItem
+from media.service import safe_download_name
+from media.storage import MissingObject, Storage
+from media.views import downloadable
+from portal.accounts.models import User
+from portal.activity.service import describe
+from portal.audit import AuditEvent
+from portal.dbtypes import utcnow
+from portal.extensions import db
+from portal.families.models import MEMBER_ROLES, Child, Membership
+from wiki.models import Page, Revision
+from wiki.render import render_markdown
+
+BATCH = 100
+ZIP64_FROM = 1 << 30  # entries this big are written with ZIP64 sizes from the start
+
+KIND_WORDS = {
+    "create": "Wrote the page",
+    "edit": "Changed the page",
+    "merge": "Changed the page (two edits put together)",
+    "restore": "Brought back an older version",
+    "delete": "Deleted the page",
+    "undelete": "Brought the page back",
+    "visibility": "Changed who can see the page",
+}
+VISIBILITY_WORDS = {"family": "Family only", "team": "Shared with the plan team"}
+MEDIA_KIND_WORDS = {
+    "image": "Photo",
+    "audio": "Sound recording",
+    "video": "Video",
+    "document": "Document",
+    "link": "Web link",
+}
+_FOLDER_SAFE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?$")
+
+
+@dataclass(frozen=True)
+class IndexLink:
+    label: str
+    href: str
+    note: str = ""
+
+
+@dataclass
+class IndexSection:
+    """What the front page (index.html) says about one part of the copy."""
+
+    heading: str
+    intro: str
+    links: list[IndexLink] = field(default_factory=list)
+    empty: str = "Nothing here yet."
+
+
+@dataclass(frozen=True)
+class MediaEntry:
+    """One library item in the copy, and the file the zip holds for it (if any)."""
+
+    item: MediaItem
+    stored: MediaFile | None
+    path: str | None  # inside the zip, e.g. "media/12-Swimming.jpg"
+
+
+@dataclass
+class ExportContext:
+    child: Child
+    storage: Storage
+    exported_at: datetime
+    link_base: str
+    media: dict[int, MediaEntry] = field(default_factory=dict)
+    page_folders: dict[str, str] = field(default_factory=dict)  # slug -> folder
+
+
+class ExportWriter:
+    """Writes entries into the zip: text compressed, media stored as it is."""
+
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self.archive = archive
+
+    def _info(self, name: str, *, compress: bool) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=utcnow().timetuple()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+        info.external_attr = 0o644 << 16
+        return info
+
+    def text(self, name: str, pieces: str | Iterable[str]) -> None:
+        """A text file, from one string or from many pieces written as they come."""
+        with self.archive.open(self._info(name, compress=True), "w") as out:
+            for piece in [pieces] if isinstance(pieces, str) else pieces:
+                out.write(piece.encode("utf-8"))
+
+    def json(self, name: str, value: Any) -> None:
+        self.text(name, json.dumps(value, ensure_ascii=False, indent=2))
+
+    def json_list(
+        self, name: str, items: Iterable[Any], *, head: dict | None = None, key: str = "items"
+    ) -> None:
+        """A JSON list (or the object `head` with the list under `key`), written one item
+        at a time."""
+
+        def pieces() -> Iterator[str]:
+            if head is not None:
+                opening = json.dumps(head, ensure_ascii=False, indent=2)[:-1].rstrip()
+                yield opening + ("," if head else "") + f"\n  {json.dumps(key)}: "
+            yield "["
+            for number, item in enumerate(items):
+                yield ("," if number else "") + "\n" + json.dumps(item, ensure_ascii=False)
+            yield "\n]" + ("\n}" if head is not None else "") + "\n"
+
+        self.text(name, pieces())
+
+    def stream(self, name: str, chunks: Iterator[bytes], *, size: int) -> None:
+        try:
+            info = self._info(name, compress=False)
+            with self.archive.open(info, "w", force_zip64=size >= ZIP64_FROM) as out:
+                for chunk in chunks:
+                    out.write(chunk)
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%-d %B %Y at %H:%M UTC")
+
+
+def _render(template: str, **values) -> str:
+    return current_app.jinja_env.get_template(template).render(**values)
+
+
+def _generate(template: str, **values) -> Iterator[str]:
+    return current_app.jinja_env.get_template(template).generate(**values)
+
+
+# ---- the wiki ------------------------------------------------------------------
+
+
+def _folder_for(page: Page, taken: set[str]) -> str:
+    name = page.slug if _FOLDER_SAFE.match(page.slug) else f"page-{page.id}"
+    if name in taken:
+        name = f"{name}-{page.id}"
+    taken.add(name)
+    return f"pages/{name}"
+
+
+def _author_names(child_id: int) -> dict[int, str]:
+    rows = db.session.execute(
+        select(User.id, User.name)
+        .join(Revision, Revision.author_id == User.id)
+        .join(Page, Page.id == Revision.page_id)
+        .where(Page.child_id == child_id)
+        .distinct()
+    )
+    return {user_id: name for user_id, name in rows}
+
+
+def _in_batches(model, key, *conditions) -> Iterator:
+    """Rows in `key` order, a batch at a time, each let go of after use: an export of
+    years of history never holds it all in memory."""
+    after = 0
+    while True:
+        batch = db.session.scalars(
+            select(model).where(*conditions, key > after).order_by(key).limit(BATCH)
+        ).all()
+        if not batch:
+            return
+        for row in batch:
+            yield row
+            db.session.expunge(row)
+        after = getattr(batch[-1], key.key)
+
+
+def _revisions(page_id: int) -> Iterator[Revision]:
+    """A page's revisions, oldest first."""
+    return _in_batches(Revision, Revision.number, Revision.page_id == page_id)
+
+
+def offline_html(page_html: str, context: ExportContext) -> str:
+    """A revision's HTML with its addresses made to work inside the unzipped folder:
+    wiki links go to the linked page's folder and embedded media to its file here.
+    Only the exact tags the renderer writes are changed, so page text cannot add any."""
+    slug = re.escape(context.child.slug)
+
+    def wiki_link(match: re.Match) -> str:
+        folder = context.page_folders.get(match.group(1))
+        href = f"../../{folder}/index.html" if folder else "../../index.html"
+        return f'<a href="{href}"'
+
+    def embed(match: re.Match) -> str:
+        alt = match.group(2)
+        entry = context.media.get(int(match.group(1)))
+        if entry is None or entry.path is None:
+            return f"<span>[{alt or 'A picture'}: not in this copy]</span>"
+        href = "../../" + quote(entry.path)
+        if entry.item.kind == "image":
+            return f'<img src="{href}" alt="{alt}">'
+        words = MEDIA_KIND_WORDS.get(entry.item.kind, "File")
+        return f'<a href="{href}">{alt or escape(entry.item.title)} ({words.lower()})</a>'
+
+    # Anchored on "<a " and "<img ": in text a "<" is always escaped, so only real tags match.
+    page_html = re.sub(rf'<a href="/c/{slug}/wiki/([a-z0-9-]+)"', wiki_link, page_html)
+    return re.sub(
+        rf'<img src="/c/{slug}/media/([0-9]{{1,12}})/embed" alt="([^"]*)">', embed, page_html
+    )
+
+
+def _page_json(page: Page) -> dict:
+    return {
+        "slug": page.slug,
+        "title": page.title,
+        "deleted": page.deleted,
+        "visibility": page.visibility,
+        "current_number": page.current_number,
+        "created_at": _iso(page.created_at),
+        "updated_at": _iso(page.updated_at),
+    }
+
+
+def _revision_json(revision: Revision, authors: dict[int, str]) -> dict:
+    return {
+        "number": revision.number,
+        "kind": revision.kind,
+        "title": revision.title,
+        "body": revision.body,
+        "visibility": revision.visibility,
+        "summary": revision.summary,
+        "base_number": revision.base_number,
+        "author": authors.get(revision.author_id) if revision.author_id else None,
+        "created_at": _iso(revision.created_at),
+    }
+
+
+def write_pages(writer: ExportWriter, context: ExportContext) -> IndexSection:
+    """Every page, deleted ones too: each version as a web page, and history.json."""
+    pages = db.session.scalars(
+        select(Page).where(Page.child_id == context.child.id).order_by(Page.title, Page.id)
+    ).all()
+    taken: set[str] = set()
+    context.page_folders = {page.slug: _folder_for(page, taken) for page in pages}
+    authors = _author_names(context.child.id)
+    section = IndexSection(
+        heading="Pages",
+        intro="Every page, with every version ever saved. Deleted pages are here too.",
+        empty="No pages were written.",
+    )
+    for page in pages:
+        folder = context.page_folders[page.slug]
+        # Two passes over the history, a batch at a time: a zip takes one entry at once,
+        # and a long history must not be held in memory to write both.
+        versions = []
+        for revision in _revisions(page.id):
+            _write_revision(writer, context, folder, page, revision, authors)
+            versions.append(
+                {
+                    "number": revision.number,
+                    "title": revision.title,
+                    "what": KIND_WORDS.get(revision.kind, revision.kind),
+                    "author": authors.get(revision.author_id or 0, "Someone"),
+                    "when": _when(revision.created_at),
+                    "summary": revision.summary,
+                }
+            )
+        writer.json_list(
+            f"{folder}/history.json",
+            (_revision_json(revision, authors) for revision in _revisions(page.id)),
+            head={"page": _page_json(page)},
+            key="revisions",
+        )
+        writer.text(
+            f"{folder}/index.html",
+            _render(
+                "rights/export/page.html",
+                child=context.child,
+                page=page,
+                versions=list(reversed(versions)),
+                visibility=VISIBILITY_WORDS.get(page.visibility, page.visibility),
+            ),
+        )
+        count = f"{len(versions)} version{'s' if len(versions) != 1 else ''}"
+        note = count + (" · deleted" if page.deleted else "")
+        section.links.append(IndexLink(page.title, f"{folder}/index.html", note))
+    return section
+
+
+def _write_revision(writer, context, folder, page, revision, authors) -> None:
+    html = revision.rendered_html
+    if html is None:
+        html = render_markdown(revision.body, link_base=context.link_base)
+    writer.text(
+        f"{folder}/v{revision.number}.html",
+        _render(
+            "rights/export/revision.html",
+            child=context.child,
+            page=page,
+            revision=revision,
+            what=KIND_WORDS.get(revision.kind, revision.kind),
+            author=authors.get(revision.author_id or 0, "Someone"),
+            when=_when(revision.created_at),
+            visibility=VISIBILITY_WORDS.get(revision.visibility, revision.visibility),
+            body=offline_html(html, context),
+        ),
+    )
+
+
+# ---- the media library --------------------------------------------------------------
+
+
+def _extension(stored: MediaFile, item: MediaItem) -> str:
+    guessed = mimetypes.guess_extension(stored.mime or "")
+    if guessed:
+        return guessed.lstrip(".")
+    suffix = item.original_name.rsplit(".", 1)[-1] if "." in item.original_name else ""
+    return suffix.lower() if suffix.isalnum() and len(suffix) <= 8 else "bin"
+
+
+def _file_name(item: MediaItem, extension: str) -> str:
+    name = safe_download_name(item.title, extension).replace(" ", "-")
+    return f"media/{item.id}-{name}"
+
+
+def plan_media(context: ExportContext) -> None:
+    """Decide which file of each item the copy holds, before pages point at them."""
+    items = db.session.scalars(
+        select(MediaItem)
+        .where(MediaItem.child_id == context.child.id)
+        .order_by(MediaItem.created_at, MediaItem.id)
+    ).all()
+    for item in items:
+        if item.kind == "link":
+            context.media[item.id] = MediaEntry(item, None, _file_name(item, "url"))
+            continue
+        stored = downloadable(item)
+        path = _file_name(item, _extension(stored, item)) if stored is not None else None
+        context.media[item.id] = MediaEntry(item, stored, path)
+
+
+def _media_json(entry: MediaEntry, missing: bool) -> dict:
+    item = entry.item
+    return {
+        "id": item.id,
+        "title": item.title,
+        "description": item.alt_text,
+        "kind": item.kind,
+        "visibility": item.visibility,
+        "deleted": item.deleted,
+        "status": item.status,
+        "url": item.url,
+        "original_name": item.original_name,
+        "mime": entry.stored.mime if entry.stored else None,
+        "size": entry.stored.size if entry.stored else None,
+        "width": item.width,
+        "height": item.height,
+        "duration_seconds": item.duration_seconds,
+        "page_count": item.page_count,
+        "created_at": _iso(item.created_at),
+        "updated_at": _iso(item.updated_at),
+        "file": None if missing else entry.path,
+    }
+
+
+def write_media(writer: ExportWriter, context: ExportContext) -> IndexSection:
+    """Each item's downloadable original (never a photo's raw upload), and media.json."""
+    section = IndexSection(
+        heading="Photos, sound, video and documents",
+        intro="Each file as you would download it from the library. "
+        "media/media.json lists titles, descriptions and dates.",
+        empty="Nothing was added to the library.",
+    )
+    described = []
+    for entry in context.media.values():
+        item, missing = entry.item, entry.path is None
+        if item.kind == "link":
+            writer.text(entry.path, f"[InternetShortcut]\r\nURL={item.url}\r\n")
+        elif entry.stored is not None:
+            try:
+                chunks = context.storage.open(entry.stored.key)
+            except MissingObject:
+                missing = True
+            else:
+                writer.stream(entry.path, chunks, size=entry.stored.size)
+        words = MEDIA_KIND_WORDS.get(item.kind, item.kind)
+        note = words + (" · deleted" if item.deleted else "")
+        if item.kind == "link":
+            section.links.append(IndexLink(item.title, item.url or "", f"{note} · {entry.path}"))
+        elif missing:
+            section.links.append(IndexLink(item.title, "", note + " · the file was not ready"))
+        else:
+            section.links.append(IndexLink(item.title, quote(entry.path), note))
+        described.append(_media_json(entry, missing))
+    writer.json("media/media.json", described)
+    return section
+
+
+# ---- the audit trail ----------------------------------------------------------------
+
+
+def _events(child_id: int) -> Iterator[AuditEvent]:
+    return _in_batches(AuditEvent, AuditEvent.id, AuditEvent.child_id == child_id)
+
+
+def write_activity(writer: ExportWriter, context: ExportContext) -> IndexSection:
+    """Who looked at and changed what, oldest first, in plain words and as JSON.
+    Internet addresses are left out: they belong to the people, not to the child."""
+
+    def items() -> Iterator[dict]:
+        for event in _events(context.child.id):
+            line = describe(event)
+            yield {
+                "when": _iso(event.created_at),
+                "who": line.who,
+                "role": line.role,
+                "what": line.what,
+                "action": event.action,
+                "target_type": event.target_type,
+                "target": event.target_label,
+            }
+
+    writer.json_list("activity.json", items())
+
+    def lines() -> Iterator:
+        for event in _events(context.child.id):
+            yield describe(event)
+
+    writer.text(
+        "activity.html",
+        _generate("rights/export/activity.html", child=context.child, lines=lines()),
+    )
+    return IndexSection(
+        heading="Who has looked and what changed",
+        intro="Every time someone looked at or changed these pages, photos or files.",
+        links=[
+            IndexLink("Activity, in words", "activity.html"),
+            IndexLink("Activity, as data", "activity.json"),
+        ],
+    )
+
+
+# ---- about the child ----------------------------------------------------------------
+
+
+def write_about(writer: ExportWriter, context: ExportContext) -> IndexSection:
+    """The child's details and who could see the pages."""
+    child = context.child
+    members = db.session.execute(
+        select(Membership, User.name)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.child_id == child.id)
+        .order_by(Membership.granted_at, Membership.id)
+    ).all()
+    writer.json(
+        "about.json",
+        {
+            "name": child.name,
+            "preferred_name": child.preferred_name,
+            "date_of_birth": child.date_of_birth.isoformat() if child.date_of_birth else None,
+            "council": child.council.name,
+            "created_at": _iso(child.created_at),
+            "exported_at": _iso(context.exported_at),
+            "people": [
+                {
+                    "name": name,
+                    "role": MEMBER_ROLES.get(membership.role, membership.role),
+                    "since": _iso(membership.granted_at),
+                }
+                for membership, name in members
+            ],
+        },
+    )
+    return IndexSection(
+        heading=f"About {child.display_name}",
+        intro="Name, date of birth and the people who could see the pages.",
+        links=[IndexLink("About, as data", "about.json")],
+    )
+
+
+# Each part of the copy, in the order the front page lists them. A later part (the
+# plan) is one more function here: it writes its files and returns an IndexSection.
+Section = Callable[[ExportWriter, ExportContext], IndexSection]
+SECTIONS: tuple[Section, ...] = (write_pages, write_media, write_activity, write_about)
+
+
+def build_export(child: Child, storage: Storage, *, temp_dir: str | None = None) -> IO[bytes]:
+    """The whole copy as a zip in an unnamed temporary file, rewound, for the caller to
+    send and close. Nothing is left on disk once it is closed (or the process ends)."""
+    # Handed to the response, which closes it once sent: no `with` here.
+    output = tempfile.TemporaryFile(dir=temp_dir, prefix="gt-export-")  # noqa: SIM115
+    try:
+        context = ExportContext(
+            child=child,
+            storage=storage,
+            exported_at=utcnow(),
+            link_base=f"/c/{child.slug}/wiki/",
+        )
+        plan_media(context)
+        with zipfile.ZipFile(output, "w", allowZip64=True) as archive:
+            writer = ExportWriter(archive)
+            sections = [section(writer, context) for section in SECTIONS]
+            writer.text(
+                "index.html",
+                _render(
+                    "rights/export/index.html",
+                    child=child,
+                    sections=sections,
+                    exported=_when(context.exported_at),
+                ),
+            )
+        output.seek(0)
+    except BaseException:
+        output.close()
+        raise
+    return output
+
+
+def download_name(child: Child) -> str:
+    return f"{child.slug}-golden-thread.zip"

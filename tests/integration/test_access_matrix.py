@@ -1,0 +1,300 @@
+"""Every route of the app × every kind of person: who gets in, who gets 404.
+
+A new route fails `test_every_route_is_in_the_matrix` until it is added here, with the
+people who may use it. Everyone else must get 404 (or, logged out, the login page).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import select
+
+from portal.accounts.models import Council, User
+from portal.accounts.service import create_user
+from portal.extensions import db
+from portal.families.models import Child, Membership
+from tests import media_samples
+from tests.conftest import csrf_token_from, log_in
+from tests.integration.media_helpers import latest_item, upload
+from tests.integration.wiki_helpers import post_button, save_page
+
+PASSWORD = "matrix test password"
+PEOPLE = {
+    "anonymous": None,
+    "parent": ("parent@demo.test", "demo-parent-pass"),
+    "young_person": ("sam", "demo-young-pass"),
+    "family_viewer": ("viewer@matrix.test", PASSWORD),
+    "professional": ("doctor@matrix.test", PASSWORD),
+    "caseworker": ("caseworker@demo.test", "demo-caseworker-pass"),
+    "caseworker_not_assigned": ("caseworker2@matrix.test", PASSWORD),
+    "administrator": ("admin@demo.test", "demo-admin-pass"),
+    "administrator_other_council": ("admin@elsewhere.test", PASSWORD),
+    "auditor": ("auditor@matrix.test", PASSWORD),
+    "champion": ("champion@demo.test", "demo-champion-pass"),
+    "other_parent": ("other.parent@demo.test", "demo-other-pass"),
+}
+LOGGED_IN = frozenset(PEOPLE) - {"anonymous"}
+FAMILY = frozenset({"parent", "young_person", "family_viewer"})
+EDITORS = frozenset({"parent", "young_person"})
+MEMBERS = FAMILY | {"professional", "caseworker"}
+PARENT = frozenset({"parent"})
+# Each administrator reaches their own council's tools; what those show is per council
+# (test_an_administrator_sees_only_their_own_council).
+ADMIN = frozenset({"administrator", "administrator_other_council"})
+NOBODY = frozenset()
+EVERYONE = frozenset(PEOPLE)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One request and who may make it. `allowed` get a non-404 answer below 500;
+    everyone else logged in gets 404, and anonymous people the login page."""
+
+    endpoint: str
+    method: str
+    url: str
+    allowed: frozenset[str]
+    data: dict = field(default_factory=dict)
+    public: bool = False  # answers everyone, logged in or not (no child data)
+
+
+def cases(ids) -> list[Case]:
+    item, page, member, invitation = ids["item"], "about-me", ids["member"], ids["invitation"]
+    c = "/c/sam"
+    return [
+        Case("families.home", "GET", "/", LOGGED_IN),
+        Case("families.child_home", "GET", f"{c}/", MEMBERS),
+        Case("activity.child_activity_page", "GET", f"{c}/activity", FAMILY),
+        Case("wiki.index", "GET", f"{c}/wiki/", MEMBERS),
+        Case("wiki.view_page", "GET", f"{c}/wiki/{page}", MEMBERS),
+        Case("wiki.view_page", "GET", f"{c}/wiki/my-health", FAMILY),  # family only
+        Case("wiki.page_history", "GET", f"{c}/wiki/{page}/history", MEMBERS),
+        Case("wiki.page_diff", "GET", f"{c}/wiki/{page}/diff?from=3&to=4", MEMBERS),
+        # Versions written before the page was shared stay with the family.
+        Case("wiki.page_diff", "GET", f"{c}/wiki/{page}/diff?from=1&to=2", FAMILY),
+        Case("wiki.view_revision", "GET", f"{c}/wiki/{page}/revisions/4", MEMBERS),
+        Case("wiki.view_revision", "GET", f"{c}/wiki/{page}/revisions/2", FAMILY),
+        Case("wiki.search", "GET", f"{c}/search?q=kind", MEMBERS),
+        Case("wiki.new_page", "GET", f"{c}/new?title=Pets", EDITORS),
+        Case("wiki.edit_page", "GET", f"{c}/wiki/{page}/edit", EDITORS),
+        Case("wiki.edit_page", "POST", f"{c}/wiki/{page}/edit", EDITORS, {"body": "x"}),
+        Case("simple.answer", "GET", f"{c}/wiki/{page}/simple", EDITORS),
+        Case("wiki.change_visibility", "POST", f"{c}/wiki/my-health/visibility", EDITORS,
+             {"visibility": "family"}),
+        Case("wiki.delete", "POST", f"{c}/wiki/my-health/delete", EDITORS),
+        Case("wiki.undelete", "POST", f"{c}/wiki/my-health/undelete", EDITORS),
+        Case("wiki.restore", "POST", f"{c}/wiki/my-health/revisions/1/restore", EDITORS),
+        Case("media.library", "GET", f"{c}/media", MEMBERS),
+        Case("media.item", "GET", f"{c}/media/{item}", MEMBERS),
+        Case("media.item_status", "GET", f"{c}/media/{item}/status", MEMBERS),
+        Case("media.item_file", "GET", f"{c}/media/{item}/file/thumb", MEMBERS),
+        Case("media.item_file", "GET", f"{c}/media/{item}/file/download", MEMBERS),
+        Case("media.embed_picture", "GET", f"{c}/media/{item}/embed", MEMBERS),
+        Case("media.upload", "POST", f"{c}/media", EDITORS),
+        Case("media.add_link", "POST", f"{c}/media/links", EDITORS, {"url": "https://x.test"}),
+        Case("media.update_item", "POST", f"{c}/media/{item}", EDITORS, {"title": "t"}),
+        Case("media.replace_item", "POST", f"{c}/media/{item}/replace", EDITORS),
+        Case("media.retry_item", "POST", f"{c}/media/{item}/retry", EDITORS),
+        Case("media.delete_item", "POST", f"{c}/media/{item}/delete", EDITORS),
+        Case("media.restore_item", "POST", f"{c}/media/{item}/restore", EDITORS),
+        # Straight-to-S3 uploads exist only with S3 storage; these tests run on disk.
+        Case("media.direct_start", "POST", f"{c}/media/direct", NOBODY),
+        Case("media.direct_done", "POST", f"{c}/media/direct/done", NOBODY),
+        Case("people.people", "GET", f"{c}/people", PARENT),
+        Case("people.invite", "POST", f"{c}/people/invite", PARENT, {"role": "family_viewer"}),
+        Case("people.revoke", "POST", f"{c}/people/invitations/{invitation}/revoke", PARENT),
+        Case("people.add_young_person", "POST", f"{c}/people/young-person", PARENT),
+        Case("people.young_person_password", "POST", f"{c}/people/{member}/password", PARENT),
+        Case("people.remove_member", "POST", f"{c}/people/{member}/remove", PARENT),
+        Case("people.champion_home", "GET", "/champion/", frozenset({"champion"})),
+        Case("people.champion_invite", "POST", "/champion/invite", frozenset({"champion"})),
+        Case("people.open_invitation", "GET", "/invite/not-a-real-token", EVERYONE, public=True),
+        Case("rights.data_page", "GET", f"{c}/data", PARENT),
+        Case("rights.export", "POST", f"{c}/data/export", PARENT),
+        Case("rights.request_erasure", "POST", f"{c}/data/erase", PARENT),
+        Case("rights.cancel_erasure", "POST", f"{c}/data/erase/cancel", PARENT),
+        Case("admin.index", "GET", "/admin/", ADMIN),
+        Case("admin.assignments", "GET", "/admin/assignments", ADMIN),
+        Case("admin.change_assignment", "POST", "/admin/assignments", ADMIN,
+             {"child": ids["sam"], "caseworker": ids["caseworker2"]}),
+        Case("admin.council_audit", "GET", "/admin/audit?q=Patel", ADMIN),
+        Case("accounts.account", "GET", "/account", LOGGED_IN),
+        Case("accounts.login", "GET", "/login", EVERYONE, public=True),
+        Case("accounts.login_code", "GET", "/login/code", EVERYONE, public=True),
+        Case("accounts.set_up_code", "GET", "/login/code/set-up", EVERYONE, public=True),
+        Case("accounts.logout", "POST", "/logout", LOGGED_IN),
+        Case("accounts.outbox", "GET", "/outbox", EVERYONE, public=True),
+        Case("accounts.reset_ask", "GET", "/reset", EVERYONE, public=True),
+        Case("accounts.reset_password", "GET", "/reset/not-a-token", EVERYONE, public=True),
+        Case("health.healthz", "GET", "/healthz", EVERYONE, public=True),
+        Case("help.index", "GET", "/help/", EVERYONE, public=True),
+        Case("help.guide", "GET", "/help/getting-started", EVERYONE, public=True),
+        Case("static", "GET", "/static/app.css", EVERYONE, public=True),
+    ]  # fmt: skip
+
+
+def make_world(app, client) -> dict:
+    """Demo data plus one person of every other kind, a shared page and a shared item."""
+    with app.app_context():
+        sam = db.session.scalars(select(Child).where(Child.slug == "sam")).one()
+        demo_council = db.session.get(Council, sam.council_id)
+        elsewhere = Council(slug="elsewhere", name="Elsewhere Council")
+        db.session.add(elsewhere)
+        db.session.flush()
+        viewer = create_user(name="Gran", email="viewer@matrix.test", password=PASSWORD)
+        doctor = create_user(name="Dr Lee", email="doctor@matrix.test", password=PASSWORD)
+        create_user(
+            name="Mr Brown",
+            email="caseworker2@matrix.test",
+            password=PASSWORD,
+            staff_role="caseworker",
+            council_id=demo_council.id,
+        )
+        create_user(
+            name="Ms Green",
+            email="admin@elsewhere.test",
+            password=PASSWORD,
+            staff_role="administrator",
+            council_id=elsewhere.id,
+        )
+        create_user(
+            name="Mx Grey", email="auditor@matrix.test", password=PASSWORD,
+            staff_role="auditor", council_id=demo_council.id,
+        )  # fmt: skip
+        db.session.add_all(
+            [
+                Membership(child_id=sam.id, user_id=viewer.id, role="family_viewer"),
+                Membership(child_id=sam.id, user_id=doctor.id, role="professional"),
+            ]
+        )
+        db.session.commit()
+        sam_id = sam.id
+        young_member = db.session.scalar(
+            select(Membership.id).where(
+                Membership.child_id == sam.id, Membership.role == "young_person"
+            )
+        )
+    log_in(client, "parent@demo.test")
+    save_page(client, "sam", "about-me", "Sam is kind.")
+    save_page(client, "sam", "about-me", "Sam is kind and funny.")
+    post_button(
+        client, "/c/sam/wiki/about-me/visibility", "/c/sam/wiki/about-me", visibility="team"
+    )
+    save_page(client, "sam", "about-me", "Sam is kind, funny and brave.")  # version 4, shared
+    save_page(client, "sam", "my-health", "Asthma.")
+    upload(client, [("cat.png", media_samples.png())], title="Shared cat")
+    item = latest_item(app)
+    token = csrf_token_from(client.get(f"/c/sam/media/{item.id}").get_data(as_text=True))
+    client.post(
+        f"/c/sam/media/{item.id}",
+        data={"csrf_token": token, "title": "Shared cat", "alt": "", "visibility": "team"},
+    )
+    page = client.get("/c/sam/people").get_data(as_text=True)
+    client.post(
+        "/c/sam/people/invite",
+        data={"csrf_token": csrf_token_from(page), "role": "family_viewer", "name": "Pending"},
+    )
+    with app.app_context():
+        from portal.invitations.models import Invitation
+
+        invitation = db.session.scalar(select(Invitation.id))
+    client.post("/logout", data={"csrf_token": token})
+    with app.app_context():
+        caseworker2 = db.session.scalar(
+            select(User.id).where(User.email == "caseworker2@matrix.test")
+        )
+    return {
+        "item": item.id,
+        "member": young_member,
+        "invitation": invitation,
+        "sam": sam_id,
+        "caseworker2": caseworker2,
+    }
+
+
+@pytest.fixture
+def world(app, client, demo):
+    return make_world(app, client)
+
+
+def request_as(client, case: Case, token: str | None):
+    if case.method == "GET":
+        return client.get(case.url, buffered=True)
+    data = {"csrf_token": token or "", **case.data}
+    if case.endpoint in {"media.upload", "media.replace_item"}:
+        data["file"] = (io.BytesIO(b""), "")
+    return client.post(case.url, data=data, buffered=True)
+
+
+def test_every_route_is_in_the_matrix(app):
+    fake_ids = {"item": 1, "member": 1, "invitation": 1, "sam": 1, "caseworker2": 1}
+    listed = {case.endpoint for case in cases(fake_ids)}
+    routes = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert routes - listed == set(), "add these routes to the access matrix"
+
+
+@pytest.mark.parametrize("person", list(PEOPLE))
+def test_the_access_matrix(app, client, world, person):
+    if PEOPLE[person]:
+        assert log_in(client, *PEOPLE[person]).status_code == 302, person
+    help_page = client.get("/help/").get_data(as_text=True)
+    token = csrf_token_from(help_page) if 'name="csrf_token"' in help_page else None
+    unexpected = []
+    for case in cases(world):
+        response = request_as(client, case, token)
+        status = response.status_code
+        if case.public or person in case.allowed:
+            ok = status < 500 and status != 404 if not case.public else status < 500
+        elif person == "anonymous" and case.method == "POST":
+            ok = status in (400, 401)  # no session, so no valid form token either
+        elif person == "anonymous":
+            ok = status == 302 and "/login" in response.location
+        else:
+            ok = status == 404
+        if not ok:
+            unexpected.append((case.method, case.url, status))
+        # Destructive buttons were pressed by allowed people: put things back.
+        if case.endpoint == "media.delete_item" and status != 404:
+            client.post(f"/c/sam/media/{world['item']}/restore", data={"csrf_token": token})
+        if case.endpoint == "accounts.logout" and status != 404 and PEOPLE[person]:
+            log_in(client, *PEOPLE[person])
+            token = csrf_token_from(client.get("/help/").get_data(as_text=True))
+    assert unexpected == [], person
+
+
+def test_an_administrator_sees_only_their_own_council(app, client, world):
+    log_in(client, "parent@demo.test")
+    client.get("/c/sam/")  # something in Sam's trail
+    client.post(
+        "/logout", data={"csrf_token": csrf_token_from(client.get("/").get_data(as_text=True))}
+    )
+    log_in(client, *PEOPLE["administrator_other_council"])
+    assert "Sam" not in client.get("/admin/assignments").get_data(as_text=True)
+    assert "Priya Shah" not in client.get("/admin/audit?q=Priya").get_data(as_text=True)
+    token = csrf_token_from(client.get("/admin/").get_data(as_text=True))
+    client.post(
+        "/admin/assignments",
+        data={"csrf_token": token, "child": world["sam"], "caseworker": world["caseworker2"]},
+    )
+    with app.app_context():
+        assigned = db.session.scalar(
+            select(Membership.id).where(
+                Membership.child_id == world["sam"], Membership.user_id == world["caseworker2"]
+            )
+        )
+    assert assigned is None
+    # Their own council's administrator can assign, and the caseworker then gets in.
+    client.post("/logout", data={"csrf_token": token})
+    log_in(client, "admin@demo.test")
+    assert "Priya Shah" in client.get("/admin/audit?q=Priya").get_data(as_text=True)
+    token = csrf_token_from(client.get("/admin/").get_data(as_text=True))
+    client.post(
+        "/admin/assignments",
+        data={"csrf_token": token, "child": world["sam"], "caseworker": world["caseworker2"]},
+    )
+    client.post("/logout", data={"csrf_token": token})
+    log_in(client, *PEOPLE["caseworker_not_assigned"])
+    assert client.get("/c/sam/").status_code == 200

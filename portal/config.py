@@ -113,6 +113,11 @@ class Config:
         # Hand SMTP to a thread, so a slow mail server never slows (or times) a request.
         self.MAIL_IN_BACKGROUND = True
 
+        # Invitations into a child's wiki last this long; erasure waits this long.
+        self.INVITATION_DAYS = int(env("INVITATION_DAYS", "7"))
+        self.ERASURE_GRACE_DAYS = int(env("ERASURE_GRACE_DAYS", "14"))
+        self.EXPORT_RATE_LIMIT = env("EXPORT_RATE_LIMIT", "10 per hour")
+
         # Staff two-step login (accounts.two_factor): on unless this is a demo.
         self.REQUIRE_STAFF_2FA = env_flag("REQUIRE_STAFF_2FA", not self.DEMO_MODE)
         self.TWO_FACTOR_PENDING_SECONDS = 300  # between the password and the code

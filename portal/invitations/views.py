@@ -41,7 +41,7 @@ INVITE_LIMIT = "30 per hour"
 
 
 def _days() -> int:
-    return int(current_app.config.get("INVITATION_DAYS", 7))
+    return int(current_app.config["INVITATION_DAYS"])
 
 
 # --- a child's people -------------------------------------------------------------------

@@ -9,7 +9,6 @@ another feature is covered as soon as its foreign key says whose it is.
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -35,11 +34,8 @@ class ErasureError(RuntimeError):
 
 
 def grace_days(app: Flask) -> int:
-    """ERASURE_GRACE_DAYS from the config, or the environment, or 14."""
-    value = app.config.get("ERASURE_GRACE_DAYS")
-    if value is None:
-        value = os.environ.get("ERASURE_GRACE_DAYS") or DEFAULT_GRACE_DAYS
-    return max(int(value), 0)
+    """ERASURE_GRACE_DAYS (config.py reads it from the environment; 14 by default)."""
+    return max(int(app.config.get("ERASURE_GRACE_DAYS", DEFAULT_GRACE_DAYS)), 0)
 
 
 def names_match(typed: str, child: Child) -> bool:

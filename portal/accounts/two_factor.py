@@ -18,7 +18,7 @@ from datetime import datetime
 import pyotp
 import segno
 from flask import current_app, session
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from portal.accounts.models import RecoveryCode, StaffTwoFactor, User
 from portal.dbtypes import utcnow
@@ -230,3 +230,14 @@ def recovery_codes_left(user: User) -> int:
         .select_from(RecoveryCode)
         .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
     )
+
+
+def reset_two_factor(user: User) -> None:
+    """For a staff member who lost their phone: their app and recovery codes are
+    forgotten and every session ends, so the next login sets up a new app."""
+    from portal.accounts.sessions import end_all_login_sessions
+
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    db.session.execute(delete(StaffTwoFactor).where(StaffTwoFactor.user_id == user.id))
+    end_all_login_sessions(user)
+    db.session.commit()

@@ -87,3 +87,13 @@ def unassign(council_id: int, child_id: int, caseworker_id: int) -> tuple[Child,
     db.session.delete(membership)
     db.session.commit()
     return pair
+
+
+def council_staff(council_id: int) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.council_id == council_id, User.staff_role.is_not(None))
+            .order_by(User.name)
+        )
+    )

@@ -8,8 +8,11 @@ from flask_wtf import FlaskForm
 
 from portal import audit
 from portal.access import council_admin_or_404
+from portal.accounts.models import User
+from portal.accounts.two_factor import reset_two_factor
 from portal.activity.service import council_trail
 from portal.admin import service
+from portal.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -78,3 +81,28 @@ def council_audit():
     return render_template(
         "admin/audit.html", rows=rows, query=text, page_number=page, has_more=has_more
     )
+
+
+@bp.get("/staff")
+@login_required
+def staff():
+    council_id = council_admin_or_404(current_user)
+    return render_template("admin/staff.html", staff=service.council_staff(council_id))
+
+
+@bp.post("/staff/<int:user_id>/reset-two-step")
+@login_required
+def reset_staff_two_step(user_id: int):
+    council_id = council_admin_or_404(current_user)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    person = db.session.get(User, user_id)
+    if person is None or person.council_id != council_id or not person.is_staff:
+        abort(404)
+    reset_two_factor(person)
+    flash(
+        f"{person.name} will set up two-step login again next time they log in. "
+        "They have been logged out everywhere.",
+        "success",
+    )
+    return redirect(url_for("admin.staff"), code=303)

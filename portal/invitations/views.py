@@ -3,6 +3,7 @@ and the parent champion's page (`/champion/`)."""
 
 from __future__ import annotations
 
+import segno
 from flask import (
     Blueprint,
     abort,
@@ -32,7 +33,6 @@ from portal.invitations.forms import (
 )
 from portal.invitations.models import NEW_FAMILY, Invitation
 from portal.invitations.progress import onboarding_progress
-from portal.invitations.qr import qr_data_uri
 from portal.mail import link_base, send_mail
 
 bp = Blueprint("people", __name__)
@@ -119,7 +119,7 @@ def _show_new_invitation(invitation: Invitation, token: str, *, child_name: str)
         "invitations/created.html",
         invitation=invitation,
         link=link,
-        qr=qr_data_uri(link),
+        qr=segno.make(link, error="m").svg_data_uri(scale=6, border=2),
         child_name=child_name,
         days=_days(),
     )

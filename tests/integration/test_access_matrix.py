@@ -121,6 +121,10 @@ def cases(ids) -> list[Case]:
         Case("admin.change_assignment", "POST", "/admin/assignments", ADMIN,
              {"child": ids["sam"], "caseworker": ids["caseworker2"]}),
         Case("admin.council_audit", "GET", "/admin/audit?q=Patel", ADMIN),
+        Case("admin.staff", "GET", "/admin/staff", ADMIN),
+        # Only their own council's staff: the other council's administrator gets 404.
+        Case("admin.reset_staff_two_step", "POST", f"/admin/staff/{ids['auditor']}/reset-two-step",
+             frozenset({"administrator"})),
         Case("accounts.account", "GET", "/account", LOGGED_IN),
         Case("accounts.login", "GET", "/login", EVERYONE, public=True),
         Case("accounts.login_code", "GET", "/login/code", EVERYONE, public=True),
@@ -206,12 +210,14 @@ def make_world(app, client) -> dict:
         caseworker2 = db.session.scalar(
             select(User.id).where(User.email == "caseworker2@matrix.test")
         )
+        auditor = db.session.scalar(select(User.id).where(User.email == "auditor@matrix.test"))
     return {
         "item": item.id,
         "member": young_member,
         "invitation": invitation,
         "sam": sam_id,
         "caseworker2": caseworker2,
+        "auditor": auditor,
     }
 
 
@@ -230,7 +236,7 @@ def request_as(client, case: Case, token: str | None):
 
 
 def test_every_route_is_in_the_matrix(app):
-    fake_ids = {"item": 1, "member": 1, "invitation": 1, "sam": 1, "caseworker2": 1}
+    fake_ids = {"item": 1, "member": 1, "invitation": 1, "sam": 1, "caseworker2": 1, "auditor": 1}
     listed = {case.endpoint for case in cases(fake_ids)}
     routes = {rule.endpoint for rule in app.url_map.iter_rules()}
     assert routes - listed == set(), "add these routes to the access matrix"

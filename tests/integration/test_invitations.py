@@ -43,7 +43,7 @@ def join(client, token, **fields):
 
 def test_a_printable_invitation_lets_a_new_person_in_as_a_viewer(parent, app):
     token, html = make_invitation(parent, name="Gran")
-    assert "data:image/svg+xml;base64," in html  # the QR code
+    assert "data:image/svg+xml;charset=utf-8," in html  # the QR code
     assert "cannot show this link again" in html
     with app.app_context():
         stored = db.session.scalars(select(Invitation)).one()

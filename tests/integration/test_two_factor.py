@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from portal import create_app
 from portal.accounts.models import LoginSession, RecoveryCode, StaffTwoFactor, User
+from portal.accounts.two_factor import new_secret
 from portal.extensions import db
 from tests.conftest import csrf_token_from, log_in, log_out
 
@@ -149,7 +150,7 @@ def test_the_half_done_login_expires(app, client, demo):
 
 
 @ON
-def test_a_code_page_without_a_password_first_sends_you_to_log_in(client, demo):
+def test_a_code_page_without_a_password_first_sends_you_tolog_in(client, demo):
     for path in ("/login/code", "/login/code/set-up"):
         response = client.get(path)
         assert response.status_code == 302
@@ -222,3 +223,22 @@ def test_code_tries_are_limited_per_account_from_any_address(app, client, demo):
 
 def _user_id(email: str) -> int:
     return db.session.scalars(select(User.id).where(User.email == email)).one()
+
+
+def test_an_administrator_resets_a_lost_authenticator(client, demo, app):
+    """The person sets up a new app at their next login; their sessions end now."""
+    with app.app_context():
+        caseworker = db.session.scalars(
+            select(User).where(User.email == "caseworker@demo.test")
+        ).one()
+        db.session.add(StaffTwoFactor(user_id=caseworker.id, secret=new_secret()))
+        db.session.commit()
+        caseworker_id = caseworker.id
+    log_in(client, "admin@demo.test")
+    token = csrf_token_from(client.get("/admin/staff").get_data(as_text=True))
+    response = client.post(
+        f"/admin/staff/{caseworker_id}/reset-two-step", data={"csrf_token": token}
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.get(StaffTwoFactor, caseworker_id) is None

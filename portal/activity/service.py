@@ -14,6 +14,8 @@ from portal.families.models import MEMBER_ROLES
 PAGE_SIZE = 50
 ROLE_WORDS = {
     **{role: label.lower() for role, label in MEMBER_ROLES.items()},
+    "family_viewer": "family member who can read",
+    "family_editor": "family member who can write",
     "parent": "parent or carer",
     "administrator": "SEND administrator",
     "auditor": "quality auditor",

@@ -189,13 +189,29 @@ def revoke(invitation: Invitation) -> None:
 
 
 def pending_for_child(child: Child) -> list[Invitation]:
+    """Invitations that can still be used (not accepted, cancelled or run out)."""
     return list(
         db.session.scalars(
             select(Invitation)
-            .where(Invitation.child_id == child.id, Invitation.accepted_at.is_(None))
+            .where(
+                Invitation.child_id == child.id,
+                Invitation.accepted_at.is_(None),
+                Invitation.revoked_at.is_(None),
+                Invitation.expires_at > utcnow(),
+            )
             .order_by(Invitation.created_at.desc())
         )
     )
+
+
+# How invitations read to families: never the stored code words.
+ROLE_WORDS = {**INVITABLE_ROLES, "parent": "Parent or carer starting their child's About Me"}
+STATUS_WORDS = {
+    "waiting": "not used yet",
+    "accepted": "accepted",
+    "revoked": "cancelled",
+    "expired": "ran out",
+}
 
 
 def join_with_new_account(

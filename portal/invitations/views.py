@@ -37,6 +37,12 @@ from portal.mail import link_base, send_mail
 
 bp = Blueprint("people", __name__)
 
+
+@bp.context_processor
+def invitation_words() -> dict:
+    return {"role_words": service.ROLE_WORDS, "status_words": service.STATUS_WORDS}
+
+
 INVITE_LIMIT = "30 per hour"
 
 
@@ -135,6 +141,10 @@ def revoke(child: str, invitation_id: int):
     if invitation is None or invitation.child_id != found.id:
         abort(404)
     service.revoke(invitation)
+    who = invitation.invitee_name or invitation.email or "someone"
+    audit.record(
+        current_user, found, "deleted", "member", label=f"cancelled the invitation for {who}"
+    )
     flash("The invitation is cancelled. Its link no longer works.", "success")
     return redirect(url_for("people.people", child=child), code=303)
 

@@ -49,6 +49,12 @@ def _clean_text(value: str, limit: int, what: str) -> str:
     return text
 
 
+def _checked_visibility(visibility: str) -> str:
+    if visibility not in {"family", "team"}:
+        raise ValueError(f"unknown visibility {visibility!r}")
+    return visibility
+
+
 def title_from_filename(filename: str) -> str:
     """A readable default title: the file's name without its extension."""
     stem = Path(filename or "").stem.replace("_", " ").strip()
@@ -98,6 +104,7 @@ def add_file(
     alt_text: str,
     storage: Storage,
     limits: dict[str, int],
+    visibility: str = "family",
 ) -> MediaItem:
     """Store an upload as a new item waiting for processing. Raises Rejected."""
     title = _clean_text(title, MAX_TITLE_CHARS, "title") or title_from_filename(upload.filename)
@@ -111,6 +118,7 @@ def add_file(
         alt_text=alt_text,
         added_by_id=user_id,
         generation=1,
+        visibility=_checked_visibility(visibility),
     )
     _store_original(item, upload, file_type, storage)
     db.session.add(item)
@@ -152,6 +160,7 @@ def add_stored_file(
     alt_text: str,
     storage: Storage,
     limits: dict[str, int],
+    visibility: str = "family",
 ) -> MediaItem:
     """An item for an object the browser put straight into the store (presigned POST).
     The object is checked like any upload; a refused one is removed from the store."""
@@ -176,6 +185,7 @@ def add_stored_file(
         alt_text=alt_text,
         added_by_id=user_id,
         generation=1,
+        visibility=_checked_visibility(visibility),
     )
     _record_original(item, key, size, filename, file_type, storage)
     db.session.add(item)
@@ -210,7 +220,15 @@ def replace_file(
     return item
 
 
-def add_link(*, child_id: int, user_id: int | None, url: str, title: str, alt_text: str):
+def add_link(
+    *,
+    child_id: int,
+    user_id: int | None,
+    url: str,
+    title: str,
+    alt_text: str,
+    visibility: str = "family",
+):
     """A web link as an item; YouTube and Vimeo get a privacy-enhanced player."""
     url = links.clean_url(url)
     title = _clean_text(title, MAX_TITLE_CHARS, "title")
@@ -225,6 +243,7 @@ def add_link(*, child_id: int, user_id: int | None, url: str, title: str, alt_te
         url=url,
         embed_url=links.embed_url_for(url),
         added_by_id=user_id,
+        visibility=_checked_visibility(visibility),
     )
     db.session.add(item)
     db.session.commit()

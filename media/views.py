@@ -27,7 +27,14 @@ from media.models import FAILED, KIND_LABELS, ORIGINAL, READY, MediaItem
 from media.results import CLEAN_ORIGINAL, DISPLAY, PLAYABLE, POSTER, THUMB, Rejected
 from media.serving import file_response
 from media.storage import S3Storage, new_key, storage_for
-from portal.access import CHANGE_VISIBILITY, EDIT_WIKI, can, child_or_404, visible_visibilities
+from portal.access import (
+    ADD_MEDIA,
+    CHANGE_VISIBILITY,
+    EDIT_WIKI,
+    can,
+    child_or_404,
+    visible_visibilities,
+)
 from portal.audit import record as record_event
 from portal.extensions import csrf
 
@@ -43,7 +50,13 @@ class MediaContext:
     child: object
     visibilities: frozenset[str]
     can_edit: bool
+    can_add: bool  # the plan team may add (advice, uploads on the family's behalf)
     can_share: bool
+
+    @property
+    def new_item_visibility(self) -> str:
+        """What the plan team adds is shared with the team, or they could not see it."""
+        return "family" if "family" in self.visibilities else "team"
 
 
 def media_context(child_slug: str) -> MediaContext:
@@ -52,6 +65,7 @@ def media_context(child_slug: str) -> MediaContext:
         child=child,
         visibilities=visible_visibilities(current_user, child),
         can_edit=can(current_user, EDIT_WIKI, child),
+        can_add=can(current_user, ADD_MEDIA, child),
         can_share=can(current_user, CHANGE_VISIBILITY, child),
     )
 
@@ -107,7 +121,7 @@ def _render_library(context, items, *, kind=None, show_deleted=False, status=200
 @login_required
 def upload(child: str):
     context = media_context(child)
-    if not context.can_edit:
+    if not context.can_add:
         abort(404)
     # Only uploads take big bodies (Werkzeug spools files to disk, never to memory). The
     # app-wide CSRF check would read the body first under the small limit, so these
@@ -131,6 +145,7 @@ def upload(child: str):
                 alt_text=form.alt.data or "",
                 storage=storage_for(current_app),
                 limits=limits(),
+                visibility=context.new_item_visibility,
             )
         except Rejected as rejected:
             errors.append(f"{file.filename}: {rejected}")
@@ -174,7 +189,7 @@ def _added_message(added: list[MediaItem]) -> str:
 @login_required
 def add_link(child: str):
     context = media_context(child)
-    if not context.can_edit:
+    if not context.can_add:
         abort(404)
     form = LinkForm()
     if not form.validate_on_submit():
@@ -186,6 +201,7 @@ def add_link(child: str):
             url=form.url.data or "",
             title=form.title.data or "",
             alt_text=form.alt.data or "",
+            visibility=context.new_item_visibility,
         )
     except Rejected as rejected:
         return _render_library(
@@ -472,7 +488,7 @@ def _direct_serializer() -> URLSafeTimedSerializer:
 def direct_start(child: str):
     context = media_context(child)
     storage = storage_for(current_app)
-    if not context.can_edit or not isinstance(storage, S3Storage):
+    if not context.can_add or not isinstance(storage, S3Storage):
         abort(404)
     if not FlaskForm().validate_on_submit():
         abort(400)
@@ -491,7 +507,7 @@ def direct_start(child: str):
 def direct_done(child: str):
     context = media_context(child)
     storage = storage_for(current_app)
-    if not context.can_edit or not isinstance(storage, S3Storage):
+    if not context.can_add or not isinstance(storage, S3Storage):
         abort(404)
     if not FlaskForm().validate_on_submit():
         abort(400)
@@ -514,6 +530,7 @@ def direct_done(child: str):
             alt_text=request.form.get("alt", ""),
             storage=storage,
             limits=limits(),
+            visibility=context.new_item_visibility,
         )
     except Rejected as rejected:
         return jsonify(errors=[f"{filename}: {rejected}"]), 400

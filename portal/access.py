@@ -19,6 +19,7 @@ VIEW_CHILD = "view_child"
 EDIT_WIKI = "edit_wiki"
 CHANGE_VISIBILITY = "change_visibility"
 MANAGE_PEOPLE = "manage_people"  # invite, remove, young people's logins
+ADD_MEDIA = "add_media"  # the family, and the plan team (advice, uploads for the family)
 VIEW_ACTIVITY = "view_activity"  # the audit trail of this child's data
 OWN_DATA = "own_data"  # download everything, or ask for everything to be erased
 
@@ -31,6 +32,7 @@ ROLES_FOR_ACTION: dict[str, frozenset[str]] = {
     VIEW_CHILD: FAMILY | PLAN_TEAM,
     EDIT_WIKI: FAMILY_EDITORS,
     CHANGE_VISIBILITY: FAMILY_EDITORS,
+    ADD_MEDIA: FAMILY_EDITORS | PLAN_TEAM,
     MANAGE_PEOPLE: frozenset({"parent"}),
     VIEW_ACTIVITY: FAMILY,
     OWN_DATA: frozenset({"parent"}),

@@ -41,6 +41,7 @@ FAMILY = frozenset({"parent", "young_person", "family_viewer"})
 EDITORS = frozenset({"parent", "young_person"})
 MEMBERS = FAMILY | {"professional", "caseworker"}
 PARENT = frozenset({"parent"})
+ADDERS = EDITORS | {"professional", "caseworker"}  # advice, uploads for the family
 # Each administrator reaches their own council's tools; what those show is per council
 # (test_an_administrator_sees_only_their_own_council).
 ADMIN = frozenset({"administrator", "administrator_other_council"})
@@ -93,8 +94,8 @@ def cases(ids) -> list[Case]:
         Case("media.item_file", "GET", f"{c}/media/{item}/file/thumb", MEMBERS),
         Case("media.item_file", "GET", f"{c}/media/{item}/file/download", MEMBERS),
         Case("media.embed_picture", "GET", f"{c}/media/{item}/embed", MEMBERS),
-        Case("media.upload", "POST", f"{c}/media", EDITORS),
-        Case("media.add_link", "POST", f"{c}/media/links", EDITORS, {"url": "https://x.test"}),
+        Case("media.upload", "POST", f"{c}/media", ADDERS),
+        Case("media.add_link", "POST", f"{c}/media/links", ADDERS, {"url": "https://x.test"}),
         Case("media.update_item", "POST", f"{c}/media/{item}", EDITORS, {"title": "t"}),
         Case("media.replace_item", "POST", f"{c}/media/{item}/replace", EDITORS),
         Case("media.retry_item", "POST", f"{c}/media/{item}/retry", EDITORS),

@@ -238,8 +238,8 @@ def test_nobody_else_gets_a_byte_of_sams_media(client, demo, app, who, login):
         assert b"\x89PNG" not in response.get_data() and b"\xff\xd8" not in response.get_data()
 
 
-def test_a_family_viewer_cannot_change_media(client, demo, app):
-    # Sam's young-person login may edit; the caseworker may not: posting is 404.
+def test_the_plan_team_cannot_change_the_familys_media(client, demo, app):
+    # The caseworker may add advice, but never change or delete what the family added.
     log_in(client, "parent@demo.test")
     upload(client, [("cat.png", media_samples.png())])
     item = latest_item(app)
@@ -249,7 +249,6 @@ def test_a_family_viewer_cannot_change_media(client, demo, app):
     for action in ("delete", "restore", "retry", "replace"):
         response = client.post(f"{LIBRARY}/{item.id}/{action}", data={"csrf_token": token})
         assert response.status_code == 404, action
-    assert client.post(LIBRARY, data={"csrf_token": token}).status_code == 404
 
 
 def test_an_iphone_video_gets_a_poster_and_a_browser_playable_mp4_without_location(
@@ -325,3 +324,29 @@ def test_uploads_still_need_the_forms_token(parent, app):
     assert response.status_code == 400
     with app.app_context():
         assert db.session.scalar(select(MediaItem.id)) is None
+
+
+def test_the_plan_team_can_add_advice_which_the_family_then_sees(client, demo, app):
+    log_in(client, "caseworker@demo.test")
+    page = client.get(LIBRARY).get_data(as_text=True)
+    assert "Only the family can change or delete it." in page
+    response = upload(client, [("report.pdf", media_samples.pdf())], title="SALT advice")
+    assert response.status_code == 303
+    item = latest_item(app)
+    assert (item.visibility, item.kind) == ("team", "document")
+    assert (
+        client.post(
+            f"{LIBRARY}/{item.id}/delete",
+            data={
+                "csrf_token": csrf_token_from(
+                    client.get(f"{LIBRARY}/{item.id}").get_data(as_text=True)
+                )
+            },
+        ).status_code
+        == 404
+    )
+    log_out(client)
+    log_in(client, "parent@demo.test")
+    assert 'media-title">SALT advice<' in client.get(LIBRARY).get_data(as_text=True)
+    trail = client.get("/c/sam/activity").get_data(as_text=True)
+    assert "<strong>Ms Patel</strong> (caseworker) added “SALT advice”" in trail

@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.help.views import bp as help_guides
     from portal.invitations.views import bp as people
     from portal.rights.views import bp as rights
+    from portal.tenants.views import bp as tenants
     from wiki.simple_mode import bp as simple
     from wiki.views import bp as wiki
 
@@ -98,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
         help_guides,
         rights,
         admin,
+        tenants,
     ):
         app.register_blueprint(blueprint)
 

@@ -97,3 +97,34 @@ def council_staff(council_id: int) -> list[User]:
             .order_by(User.name)
         )
     )
+
+
+class StaffRefused(Exception):
+    """A staff account that cannot be made; str() says why."""
+
+
+def create_staff(council_id: int, *, name: str, email: str, role: str) -> User:
+    """A staff account with an unguessable password nobody knows: the person sets
+    their own through the emailed link (and two-step login at first use)."""
+    import secrets
+
+    from portal.accounts.models import STAFF_ROLES, lower_or_none
+    from portal.accounts.service import create_user
+
+    email = lower_or_none((email or "").strip())
+    name = (name or "").replace("\x00", "").strip()[:200]
+    if role not in STAFF_ROLES:
+        raise StaffRefused("Choose what they do: caseworker, administrator or auditor.")
+    if not name or not email or "@" not in email:
+        raise StaffRefused("Give their name and work email address.")
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise StaffRefused("There is already an account with that email address.")
+    user = create_user(
+        name=name,
+        email=email,
+        password=secrets.token_urlsafe(24),
+        staff_role=role,
+        council_id=council_id,
+    )
+    db.session.commit()
+    return user

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from portal import audit
 from portal.access import council_admin_or_404
 from portal.accounts.models import User
+from portal.accounts.reset import request_password_reset
 from portal.accounts.two_factor import reset_two_factor
 from portal.activity.service import council_trail
 from portal.admin import service
@@ -87,7 +88,26 @@ def council_audit():
 @login_required
 def staff():
     council_id = council_admin_or_404(current_user)
-    return render_template("admin/staff.html", staff=service.council_staff(council_id))
+    return render_template("admin/staff.html", staff=service.council_staff(council_id), typed={})
+
+
+@bp.post("/staff")
+@login_required
+def add_staff():
+    council_id = council_admin_or_404(current_user)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    typed = {key: request.form.get(key, "") for key in ("name", "email", "role")}
+    try:
+        person = service.create_staff(council_id, **typed)
+    except service.StaffRefused as refused:
+        flash(str(refused), "error")
+        return render_template(
+            "admin/staff.html", staff=service.council_staff(council_id), typed=typed
+        ), 400
+    request_password_reset(person.email)
+    flash(f"{person.name} can now log in: we emailed them a link to choose a password.", "success")
+    return redirect(url_for("admin.staff"), code=303)
 
 
 @bp.post("/staff/<int:user_id>/reset-two-step")

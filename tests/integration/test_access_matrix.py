@@ -35,12 +35,14 @@ PEOPLE = {
     "auditor": ("auditor@matrix.test", PASSWORD),
     "champion": ("champion@demo.test", "demo-champion-pass"),
     "other_parent": ("other.parent@demo.test", "demo-other-pass"),
+    "site_administrator": ("site@matrix.test", PASSWORD),
 }
 LOGGED_IN = frozenset(PEOPLE) - {"anonymous"}
 FAMILY = frozenset({"parent", "young_person", "family_viewer"})
 EDITORS = frozenset({"parent", "young_person"})
 MEMBERS = FAMILY | {"professional", "caseworker"}
 PARENT = frozenset({"parent"})
+SITE = frozenset({"site_administrator"})  # councils only: no child's data
 ADDERS = EDITORS | {"professional", "caseworker"}  # advice, uploads for the family
 # Each administrator reaches their own council's tools; what those show is per council
 # (test_an_administrator_sees_only_their_own_council).
@@ -123,6 +125,9 @@ def cases(ids) -> list[Case]:
              {"child": ids["sam"], "caseworker": ids["caseworker2"]}),
         Case("admin.council_audit", "GET", "/admin/audit?q=Patel", ADMIN),
         Case("admin.staff", "GET", "/admin/staff", ADMIN),
+        Case("admin.add_staff", "POST", "/admin/staff", ADMIN, {"name": ""}),
+        Case("tenants.councils", "GET", "/site/", SITE),
+        Case("tenants.add_council", "POST", "/site/", SITE, {"name": ""}),
         # Only their own council's staff: the other council's administrator gets 404.
         Case("admin.reset_staff_two_step", "POST", f"/admin/staff/{ids['auditor']}/reset-two-step",
              frozenset({"administrator"})),
@@ -166,9 +171,16 @@ def make_world(app, client) -> dict:
             council_id=elsewhere.id,
         )
         create_user(
-            name="Mx Grey", email="auditor@matrix.test", password=PASSWORD,
-            staff_role="auditor", council_id=demo_council.id,
-        )  # fmt: skip
+            name="Mx Grey",
+            email="auditor@matrix.test",
+            password=PASSWORD,
+            staff_role="auditor",
+            council_id=demo_council.id,
+        )
+        create_user(
+            name="Site Admin", email="site@matrix.test", password=PASSWORD, is_site_admin=True
+        )
+        # fmt: skip
         db.session.add_all(
             [
                 Membership(child_id=sam.id, user_id=viewer.id, role="family_viewer"),

@@ -133,3 +133,15 @@ def end_all_login_sessions(user: User) -> int:
         .values(ended_at=utcnow())
     )
     return result.rowcount or 0
+
+
+def begin_login(user: User) -> None:
+    """Log the user in on this browser: a fresh cookie session (nothing from before
+    login carries over) and a LoginSession row."""
+    from flask import session
+    from flask_login import login_user
+
+    session.clear()
+    start_login_session(user)
+    login_user(user)
+    db.session.commit()

@@ -40,7 +40,7 @@ from portal.accounts.service import (
     check_password_of,
     find_user_by_login,
 )
-from portal.accounts.sessions import end_login_session, start_login_session
+from portal.accounts.sessions import begin_login, end_login_session
 from portal.accounts.throttle import count_try, forget_tries, is_throttled
 from portal.extensions import db, limiter
 from portal.mail import outbox_enabled, recent_outbox_mail
@@ -64,11 +64,8 @@ def _after_login_url() -> str:
 
 
 def _finish_login(user: User) -> None:
-    """Start the real login session: a fresh cookie session and a LoginSession row."""
-    session.clear()  # nothing from before login (or a half-done login) carries over
-    start_login_session(user)
-    login_user(user)
-    db.session.commit()
+    """Start the real login session (after the password, and the code for staff)."""
+    begin_login(user)
 
 
 def _login_throttle_key(user: User | None, typed: str) -> str:

@@ -14,13 +14,13 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from portal import audit
 from portal.access import MANAGE_PEOPLE, child_or_404
-from portal.accounts.sessions import start_login_session
+from portal.accounts.sessions import begin_login
 from portal.extensions import db, limiter
 from portal.families.models import Membership
 from portal.invitations import service
@@ -262,9 +262,7 @@ def _accept_or_join(invitation: Invitation, form: JoinForm):
             password=form.password.data or "",
             child_name=child_name,
         )
-        start_login_session(user)
-        db.session.commit()
-        login_user(user)
+        begin_login(user)
     audit.record(user, child, "created", "member", label="accepted an invitation and joined")
     return child
 

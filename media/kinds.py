@@ -88,6 +88,15 @@ PPT = FileType(
 )
 
 # ISO media (MP4 family) brands, read from the ftyp box.
+# Every type we take, for naming downloads by their real type.
+EXTENSION_FOR_MIME = {
+    file_type.mime: file_type.extension
+    for file_type in (
+        JPEG, PNG, WEBP, GIF, HEIC, HEIF, AAC, M4A, MP3, WAV, OGG, MP4, MOV, WEBM, MKV, PDF,
+        DOCX, XLSX, PPTX, ODT, ODS, ODP, DOC, XLS, PPT,
+    )
+}  # fmt: skip
+
 _AVIF_BRANDS = {b"avif", b"avis"}
 _HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs"}
 _HEIF_BRANDS = {b"mif1", b"msf1", b"mif2"}

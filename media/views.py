@@ -20,9 +20,10 @@ from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from media import service
+from media.embeds import expand_embeds
 from media.forms import SHARING_CHOICES, DetailsForm, LinkForm, ReplaceForm, UploadForm
 from media.jobs import enqueue_processing
-from media.kinds import ACCEPTED_SUMMARY
+from media.kinds import ACCEPTED_SUMMARY, EXTENSION_FOR_MIME
 from media.models import FAILED, KIND_LABELS, ORIGINAL, READY, MediaItem
 from media.results import CLEAN_ORIGINAL, DISPLAY, PLAYABLE, POSTER, THUMB, Rejected
 from media.serving import file_response
@@ -420,25 +421,9 @@ def downloadable(found: MediaItem):
     return None
 
 
-_EXTENSIONS = {
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "image/webp": "webp",
-    "image/gif": "gif",
-    "video/mp4": "mp4",
-    "video/quicktime": "mov",
-    "video/webm": "webm",
-    "audio/mp4": "m4a",
-    "audio/mpeg": "mp3",
-    "audio/wav": "wav",
-    "audio/ogg": "ogg",
-    "audio/webm": "webm",
-    "application/pdf": "pdf",
-}
-
-
 def _extension(mime: str) -> str:
-    return _EXTENSIONS.get(mime, "bin")
+    # Renditions are ours (JPEG, PNG, MP4, M4A); originals keep their real type's name.
+    return {**EXTENSION_FOR_MIME, "audio/webm": "webm"}.get(mime, "bin")
 
 
 @bp.get("/<int:item_id>/embed")
@@ -461,8 +446,6 @@ def embed_picture(child: str, item_id: int):
 @bp.app_template_filter("with_media")
 def with_media(page_html: str, context) -> str:
     """`{{ html|with_media(context) }}` in wiki templates: embeds drawn for this viewer."""
-    from media.embeds import expand_embeds
-
     return expand_embeds(
         page_html,
         child_id=context.child.id,

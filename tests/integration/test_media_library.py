@@ -350,3 +350,12 @@ def test_the_plan_team_can_add_advice_which_the_family_then_sees(client, demo, a
     assert 'media-title">SALT advice<' in client.get(LIBRARY).get_data(as_text=True)
     trail = client.get("/c/sam/activity").get_data(as_text=True)
     assert "<strong>Ms Patel</strong> (caseworker) added “SALT advice”" in trail
+
+
+def test_a_word_document_is_a_download_named_by_its_real_type(parent, app):
+    upload(parent, [("notes", media_samples.docx_like())], title="School report")
+    item = latest_item(app)
+    assert (item.kind, item.status) == ("document", "ready")
+    response = parent.get(file_url(item.id, "download"), buffered=True)
+    assert response.headers["Content-Disposition"] == 'attachment; filename="School report.docx"'
+    assert response.mimetype.endswith("wordprocessingml.document")

@@ -166,3 +166,19 @@ def council_admin_or_404(user: User | None) -> int:
     if user.staff_role != "administrator" or user.council_id is None:
         abort(404)
     return user.council_id
+
+
+def champion_or_404(user: User | None) -> int:
+    """A parent champion's council (their invitations start families there); 404 for
+    anyone else."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        abort(404)
+    if not user.is_champion or user.council_id is None:
+        abort(404)
+    return user.council_id
+
+
+def site_admin_or_404(user: User | None) -> None:
+    """The service's own administrators: councils, never any child's data."""
+    if user is None or not user.is_authenticated or not user.is_active or not user.is_site_admin:
+        abort(404)

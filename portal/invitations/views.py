@@ -19,7 +19,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from portal import audit
-from portal.access import MANAGE_PEOPLE, child_or_404
+from portal.access import MANAGE_PEOPLE, champion_or_404, child_or_404
 from portal.accounts.sessions import begin_login
 from portal.extensions import db, limiter
 from portal.families.models import Membership
@@ -281,15 +281,10 @@ def _render_invitation(invitation, form, *, error=None, status=200):
 # --- parent champions -------------------------------------------------------------------------
 
 
-def _champion_or_404():
-    if not current_user.is_champion or current_user.council_id is None:
-        abort(404)
-
-
 @bp.get("/champion/")
 @login_required
 def champion_home():
-    _champion_or_404()
+    champion_or_404(current_user)
     return _render_champion()
 
 
@@ -311,7 +306,7 @@ def _render_champion(form=None, error=None, status=200):
 @login_required
 @limiter.limit(INVITE_LIMIT)
 def champion_invite():
-    _champion_or_404()
+    champion_or_404(current_user)
     form = NewFamilyForm()
     if not form.validate_on_submit():
         return _render_champion(form, status=400)

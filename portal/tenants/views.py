@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
+from portal.access import site_admin_or_404
 from portal.accounts.models import Council
 from portal.accounts.reset import request_password_reset
 from portal.admin.service import StaffRefused, create_staff
@@ -18,11 +19,6 @@ from portal.families.models import Child
 
 bp = Blueprint("tenants", __name__, url_prefix="/site")
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
-
-
-def _site_admin_or_404() -> None:
-    if not (current_user.is_authenticated and current_user.is_site_admin):
-        abort(404)
 
 
 def _councils():
@@ -37,14 +33,14 @@ def _councils():
 @bp.get("/")
 @login_required
 def councils():
-    _site_admin_or_404()
+    site_admin_or_404(current_user)
     return render_template("tenants/councils.html", councils=_councils(), typed={})
 
 
 @bp.post("/")
 @login_required
 def add_council():
-    _site_admin_or_404()
+    site_admin_or_404(current_user)
     if not FlaskForm().validate_on_submit():
         abort(400)
     typed = {

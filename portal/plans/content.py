@@ -389,7 +389,7 @@ def _links(word: str, ids: list[str]) -> str:
 
 
 def _page(block: SectionABlock) -> str:
-    name = _one_line(block.page_title) or block.page_slug
+    name = _one_line(block.page_title) or _one_line(block.page_slug)
     return f'"{name}", revision {block.revision}'
 
 

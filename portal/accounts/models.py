@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.dbtypes import UTCDateTime, utcnow
+from portal.dbtypes import EncryptedText, UTCDateTime, utcnow
 from portal.extensions import db
 
 # Staff roles belong to one council; family roles live on memberships instead.
@@ -118,7 +118,8 @@ class StaffTwoFactor(db.Model):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
     )
-    secret: Mapped[str] = mapped_column(String(64))
+    # Encrypted: whoever holds this secret can make this person's login codes.
+    secret: Mapped[str] = mapped_column(EncryptedText)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The 30-second time step of the last code accepted: a code works once.

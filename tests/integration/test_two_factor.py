@@ -7,7 +7,7 @@ import time
 
 import pyotp
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from portal import create_app
 from portal.accounts.models import LoginSession, RecoveryCode, StaffTwoFactor, User
@@ -242,3 +242,19 @@ def test_an_administrator_resets_a_lost_authenticator(client, demo, app):
     assert response.status_code == 303
     with app.app_context():
         assert db.session.get(StaffTwoFactor, caseworker_id) is None
+
+
+def test_authenticator_secrets_are_stored_encrypted(client, demo, app):
+    with app.app_context():
+        caseworker = db.session.scalars(
+            select(User).where(User.email == "caseworker@demo.test")
+        ).one()
+        secret = new_secret()
+        db.session.add(StaffTwoFactor(user_id=caseworker.id, secret=secret))
+        db.session.commit()
+        stored = db.session.execute(
+            text("SELECT secret FROM staff_two_factor WHERE user_id = :id"), {"id": caseworker.id}
+        ).scalar_one()
+        assert secret not in stored and len(stored) > 100
+        db.session.expire_all()
+        assert db.session.get(StaffTwoFactor, caseworker.id).secret == secret

@@ -131,6 +131,8 @@ def accept(invitation: Invitation, user: User, *, child_name: str = "") -> Child
     """Use the invitation for `user`: a membership, or for a new family a new child.
     Single use even when two people click at once: only one UPDATE can claim it."""
     check_email_matches(invitation, user)
+    if invitation.kind == NEW_FAMILY and not (child_name or "").replace("\x00", "").strip():
+        raise InvitationProblem("Please tell us your child's name.")
     claimed = db.session.execute(
         update(Invitation)
         .where(

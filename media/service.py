@@ -110,7 +110,17 @@ def add_file(
     title = _clean_text(title, MAX_TITLE_CHARS, "title") or title_from_filename(upload.filename)
     alt_text = _clean_text(alt_text, MAX_ALT_CHARS, "description")
     file_type = check_upload(upload, limits)
-    item = MediaItem(
+    item = _new_file_item(child_id, user_id, file_type, title, alt_text, visibility)
+    _store_original(item, upload, file_type, storage)
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def _new_file_item(
+    child_id, user_id, file_type: FileType, title, alt_text, visibility
+) -> MediaItem:
+    return MediaItem(
         child_id=child_id,
         kind=file_type.kind,
         status=PROCESSING,
@@ -120,10 +130,6 @@ def add_file(
         generation=1,
         visibility=_checked_visibility(visibility),
     )
-    _store_original(item, upload, file_type, storage)
-    db.session.add(item)
-    db.session.commit()
-    return item
 
 
 def _store_original(item: MediaItem, upload: Upload, file_type: FileType, storage: Storage) -> None:
@@ -177,16 +183,7 @@ def add_stored_file(
     except Rejected:
         storage.delete(key)
         raise
-    item = MediaItem(
-        child_id=child_id,
-        kind=file_type.kind,
-        status=PROCESSING,
-        title=title,
-        alt_text=alt_text,
-        added_by_id=user_id,
-        generation=1,
-        visibility=_checked_visibility(visibility),
-    )
+    item = _new_file_item(child_id, user_id, file_type, title, alt_text, visibility)
     _record_original(item, key, size, filename, file_type, storage)
     db.session.add(item)
     db.session.commit()

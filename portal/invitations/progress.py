@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from media.models import MediaItem
 from portal.extensions import db
@@ -24,25 +25,34 @@ class Progress:
         return sum((self.accepted, self.wiki_started, self.first_photo, self.shared_with_team))
 
 
-def onboarding_progress(invitation: Invitation) -> Progress:
-    child_id = invitation.created_child_id
-    if child_id is None:
-        return Progress(False, False, False, False)
-
-    def any_row(query) -> bool:
-        return bool(db.session.scalar(select(exists(query))))
-
-    live_pages = select(Page.id).where(Page.child_id == child_id, Page.deleted.is_(False))
-    photos = select(MediaItem.id).where(
-        MediaItem.child_id == child_id, MediaItem.kind == "image", MediaItem.deleted.is_(False)
-    )
-    shared_page = live_pages.where(Page.visibility == "team")
-    shared_media = select(MediaItem.id).where(
-        MediaItem.child_id == child_id, MediaItem.visibility == "team"
-    )
-    return Progress(
-        accepted=True,
-        wiki_started=any_row(live_pages),
-        first_photo=any_row(photos),
-        shared_with_team=any_row(shared_page) or any_row(shared_media),
-    )
+def onboarding_progress(invitations: Sequence[Invitation]) -> list[Progress]:
+    """Each invitation's progress, in order: two queries for the whole list."""
+    child_ids = [i.created_child_id for i in invitations if i.created_child_id is not None]
+    started, shared, photos = set(), set(), set()
+    if child_ids:
+        for child_id, visibility in db.session.execute(
+            select(Page.child_id, Page.visibility)
+            .where(Page.child_id.in_(child_ids), Page.deleted.is_(False))
+            .distinct()
+        ):
+            started.add(child_id)
+            if visibility == "team":
+                shared.add(child_id)
+        for child_id, kind, visibility in db.session.execute(
+            select(MediaItem.child_id, MediaItem.kind, MediaItem.visibility)
+            .where(MediaItem.child_id.in_(child_ids), MediaItem.deleted.is_(False))
+            .distinct()
+        ):
+            if kind == "image":
+                photos.add(child_id)
+            if visibility == "team":
+                shared.add(child_id)
+    return [
+        Progress(
+            accepted=i.created_child_id is not None,
+            wiki_started=i.created_child_id in started,
+            first_photo=i.created_child_id in photos,
+            shared_with_team=i.created_child_id in shared,
+        )
+        for i in invitations
+    ]

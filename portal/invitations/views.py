@@ -17,6 +17,7 @@ from flask import (
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from portal import audit
 from portal.access import MANAGE_PEOPLE, champion_or_404, child_or_404
@@ -62,7 +63,10 @@ def people(child: str):
 
 def _render_people(found, *, invite_form=None, young_form=None, error=None, status=200):
     members = db.session.scalars(
-        select(Membership).where(Membership.child_id == found.id).order_by(Membership.id)
+        select(Membership)
+        .where(Membership.child_id == found.id)
+        .options(selectinload(Membership.user))  # every card shows its person
+        .order_by(Membership.id)
     ).all()
     return render_template(
         "invitations/people.html",
@@ -296,7 +300,7 @@ def _render_champion(form=None, error=None, status=200):
     ).all()
     return render_template(
         "invitations/champion.html",
-        families=[(i, onboarding_progress(i)) for i in invitations],
+        families=list(zip(invitations, onboarding_progress(invitations), strict=True)),
         form=form or NewFamilyForm(formdata=None),
         error=error,
     ), status

@@ -31,6 +31,8 @@ def set_password_from_mail(client, app, email: str, password: str) -> None:
 def test_an_administrator_adds_a_caseworker_who_sets_their_own_password(client, demo, app):
     log_in(client, "admin@demo.test")
     page = client.get("/admin/staff").get_data(as_text=True)
+    assert "<title>Staff – Golden Thread</title>" in page
+    assert page.count('id="staff-name"') == 1
     response = client.post(
         "/admin/staff",
         data={

@@ -93,7 +93,7 @@ def _process(src: Path, workdir: Path, max_pixels: int) -> Processed:
             # Let libjpeg decode at 1/2, 1/4 or 1/8 scale: most of the speed and memory win.
             im.draft("RGB", display_size)
         im.load()
-        turn = _orientation(im)
+        turn = exif_turn(im)
         display = _display_copy(im, display_size)
         # HEIC is decoded in full already (and libheif has applied any rotation).
         clean = _save_heif_original(im, workdir) if kind == "HEIF" else None
@@ -121,7 +121,7 @@ def _fit(size: tuple[int, int], box: int) -> tuple[int, int]:
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
-def _orientation(im: Image.Image) -> Image.Transpose | None:
+def exif_turn(im: Image.Image) -> Image.Transpose | None:
     """The turn the EXIF Orientation tag asks for; broken metadata means none."""
     try:
         return _TURN.get(im.getexif().get(0x0112, 1))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask, current_app
 
 from media.service import process_item
@@ -12,20 +14,27 @@ QUEUE_NAME = "golden-thread"
 JOB_TIMEOUT_SECONDS = 45 * 60
 
 
-def enqueue_processing(app: Flask, item_id: int) -> None:
-    """Process the item in the background, or now when there is no queue."""
+def run_in_background(
+    app: Flask, job: Callable[..., object], *args, timeout_seconds: int = JOB_TIMEOUT_SECONDS
+) -> None:
+    """Queue `job(*args)` for a worker, or run it now when there is no queue. The job
+    runs in an app context either way (the worker makes one; inline, the caller's)."""
     redis_url = app.config.get("REDIS_URL")
     if not redis_url:
-        process_item(item_id, storage_for(app))
+        job(*args)
         return
-    queue = _queue(redis_url)
-    queue.enqueue(
-        run_processing_job,
-        item_id,
-        job_timeout=JOB_TIMEOUT_SECONDS,
+    _queue(redis_url).enqueue(
+        job,
+        *args,
+        job_timeout=timeout_seconds,
         result_ttl=3600,
         failure_ttl=7 * 24 * 3600,
     )
+
+
+def enqueue_processing(app: Flask, item_id: int) -> None:
+    """Process the item in the background, or now when there is no queue."""
+    run_in_background(app, run_processing_job, item_id)
 
 
 def _queue(redis_url: str):

@@ -21,7 +21,7 @@ from media import links
 from media.kinds import HEAD_BYTES, FileType, identify
 from media.models import FAILED, KINDS, ORIGINAL, PROCESSING, READY, MediaFile, MediaItem
 from media.results import CLEAN_ORIGINAL, Processed, Rejected
-from media.storage import MissingObject, Storage, new_key
+from media.storage import MissingObject, Storage, copy_to_file, new_key
 from portal.dbtypes import utcnow
 from portal.extensions import db
 
@@ -351,9 +351,7 @@ def process_item(item_id: int, storage: Storage) -> MediaItem | None:
         workdir = Path(folder)
         source = workdir / "source"
         try:
-            with source.open("wb") as out:
-                for chunk in storage.open(original.key):
-                    out.write(chunk)
+            copy_to_file(storage, original.key, source)
             processed = _run_processor(item.kind, source, workdir)
         except Rejected as rejected:
             return _finish(item, failure=str(rejected))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from flask import Response, redirect, send_file
 
-from media.models import MediaFile
 from media.storage import LocalStorage, Storage
 
 # Short: a presigned address that leaks (a shared screenshot, a log) soon stops working.
@@ -14,13 +15,20 @@ PRESIGNED_SECONDS = 300
 RENDITION_CACHE = "private, max-age=3600"
 
 
+class StoredObject(Protocol):
+    """A stored file's row: a media file, or a scanned form's page picture."""
+
+    key: str
+    mime: str
+
+
 def _disposition(as_attachment: bool, download_name: str) -> str:
     kind = "attachment" if as_attachment else "inline"
     return f'{kind}; filename="{download_name}"'
 
 
 def file_response(
-    storage: Storage, stored: MediaFile, *, as_attachment: bool, download_name: str
+    storage: Storage, stored: StoredObject, *, as_attachment: bool, download_name: str
 ) -> Response:
     """The file itself from local disk (with range requests, for video seeking), or a
     redirect to a short-lived S3 address so no bytes pass through this process."""

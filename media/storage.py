@@ -57,6 +57,14 @@ class Storage(Protocol):
         """Raise StorageUnavailable unless the store can be written to now."""
 
 
+def copy_to_file(storage: Storage, key: str, path: Path) -> None:
+    """Write the object to a local file a chunk at a time (for tools that need a path);
+    raises MissingObject."""
+    with Path(path).open("wb") as out:
+        for chunk in storage.open(key):
+            out.write(chunk)
+
+
 def _safe_key(key: str) -> str:
     # Keys are ours (new_key), but a key must never climb out of the store.
     if not key or key.startswith("/") or ".." in key.split("/") or "\\" in key:

@@ -82,7 +82,12 @@ def register_blueprints(app: Flask) -> None:
     from portal.health import bp as health
     from portal.help.views import bp as help_guides
     from portal.invitations.views import bp as people
+    from portal.plans.views import bp as plans
+    from portal.quality.views import admin_bp as quality_admin
+    from portal.quality.views import bp as quality
     from portal.rights.views import bp as rights
+    from portal.scans.views import bp as scans
+    from portal.scans.views import family_bp as paper_forms
     from portal.tenants.views import bp as tenants
     from wiki.simple_mode import bp as simple
     from wiki.views import bp as wiki
@@ -98,7 +103,12 @@ def register_blueprints(app: Flask) -> None:
         people,
         help_guides,
         rights,
+        plans,
         admin,
+        quality_admin,
+        quality,
+        scans,
+        paper_forms,
         tenants,
     ):
         app.register_blueprint(blueprint)

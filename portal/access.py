@@ -22,10 +22,15 @@ MANAGE_PEOPLE = "manage_people"  # invite, remove, young people's logins
 ADD_MEDIA = "add_media"  # the family, and the plan team (advice, uploads for the family)
 VIEW_ACTIVITY = "view_activity"  # the audit trail of this child's data
 OWN_DATA = "own_data"  # download everything, or ask for everything to be erased
+VIEW_PLAN = "view_plan"  # the family sees issued versions; the caseworker every version
+WRITE_PLAN = "write_plan"  # the caseworker drafts and issues the EHC plan
+REVIEW_PLAN = "review_plan"  # comment on an issued plan, suggest wording
+CHECK_PAPER_FORMS = "check_paper_forms"  # confirm a paper form staff typed up is right
 
 FAMILY_EDITORS = frozenset({"parent", "young_person", "family_editor"})
 FAMILY = FAMILY_EDITORS | {"family_viewer"}
 PLAN_TEAM = frozenset({"professional", "caseworker"})
+PLAN_WRITERS = frozenset({"caseworker"})
 
 # Which membership roles may do each action on a child.
 ROLES_FOR_ACTION: dict[str, frozenset[str]] = {
@@ -36,6 +41,12 @@ ROLES_FOR_ACTION: dict[str, frozenset[str]] = {
     MANAGE_PEOPLE: frozenset({"parent"}),
     VIEW_ACTIVITY: FAMILY,
     OWN_DATA: frozenset({"parent"}),
+    # Least sharing: invited professionals are not shown the plan here; the council
+    # sends the final plan to the school itself.
+    VIEW_PLAN: FAMILY | PLAN_WRITERS,
+    WRITE_PLAN: PLAN_WRITERS,
+    REVIEW_PLAN: FAMILY_EDITORS,
+    CHECK_PAPER_FORMS: FAMILY_EDITORS,
 }
 
 
@@ -161,9 +172,19 @@ def child_row_or_404(
 def council_admin_or_404(user: User | None) -> int:
     """The council a SEND administrator runs; 404 for anyone else (staff tools are
     not advertised to people who cannot use them)."""
+    return _council_staff_or_404(user, "administrator")
+
+
+def auditor_or_404(user: User | None) -> int:
+    """A quality auditor's council; 404 for anyone else. Which plans they may read is
+    decided by their assignments (portal.quality.reviewing), never by membership."""
+    return _council_staff_or_404(user, "auditor")
+
+
+def _council_staff_or_404(user: User | None, role: str) -> int:
     if user is None or not user.is_authenticated or not user.is_active:
         abort(404)
-    if user.staff_role != "administrator" or user.council_id is None:
+    if user.staff_role != role or user.council_id is None:
         abort(404)
     return user.council_id
 

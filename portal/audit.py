@@ -36,8 +36,16 @@ ACTIONS = {
     "downloaded": "downloaded",
     "details": "changed the details of",
     "searched": "searched",
+    "issued": "issued",
+    "commented": "commented on",
+    "suggested": "suggested new wording for",
+    "accepted": "took in the family's wording for",
+    "declined": "declined the family's wording for",
+    "agreed": "agreed to the wording of",
+    "published": "typed up and published",
+    "confirmed": "confirmed",
 }
-TARGET_TYPES = ("child", "page", "media", "plan", "member", "export")
+TARGET_TYPES = ("child", "page", "media", "plan", "member", "export", "scan")
 VIEW_REPEAT_SECONDS = 15 * 60
 
 

@@ -24,8 +24,11 @@ def _birthday_for_age(years: int, today: date) -> date:
     return anniversary - timedelta(days=100)
 
 
-def load_demo_data(*, only_if_empty: bool = False, today: date | None = None) -> int:
-    """Create the demo data and commit; return the number of users made."""
+def load_demo_data(
+    *, only_if_empty: bool = False, today: date | None = None, pages: bool = True
+) -> int:
+    """Create the demo data and commit; return the number of users made. `pages=False`
+    leaves out Sam's wiki pages (for databases from before the wiki existed)."""
     if only_if_empty and db.session.scalar(select(func.count()).select_from(User)):
         raise DemoRefused("The database already has users; demo data not loaded.")
     if db.session.scalars(select(Council).where(Council.slug == DEMO_COUNCIL_SLUG)).first():
@@ -82,4 +85,51 @@ def load_demo_data(*, only_if_empty: bool = False, today: date | None = None) ->
     add_member(sam, caseworker, "caseworker", granted_by=administrator)
     add_member(alex, other_parent, "parent", granted_by=None)
     db.session.commit()
+    if pages:
+        _sam_pages(sam, parent)
     return 6
+
+
+# Two About Me pages Sam's family shares with the plan team, so the caseworker can
+# build a draft from the wiki; one more kept to the family.
+SAM_PAGES = (
+    (
+        "what-is-important-to-me",
+        "What is important to me",
+        "team",
+        "My dog Biscuit.\n\nI am good at remembering facts about trains. I know every "
+        "station on the line to Leeds.\n\nWhen I grow up I want to work on the railway.",
+    ),
+    (
+        "how-best-to-support-me",
+        "How best to support me",
+        "team",
+        "Tell me what is happening next. A picture timetable helps me.\n\n"
+        "Quiet time after school, in my room with the door shut.",
+    ),
+    (
+        "my-family-and-important-people",
+        "My family and important people",
+        "family",
+        "Mum, Gran and my dog Biscuit. Gran picks me up on Fridays.",
+    ),
+)
+
+
+def _sam_pages(sam, parent: User) -> None:
+    from wiki.service import save_edit, set_visibility
+
+    link_base = f"/c/{sam.slug}/wiki/"
+    for slug, title, visibility, body in SAM_PAGES:
+        outcome = save_edit(
+            sam.id,
+            slug,
+            title=title,
+            body=body,
+            summary="First written",
+            base_number=0,
+            author_id=parent.id,
+            link_base=link_base,
+        )
+        if visibility == "team":
+            set_visibility(outcome.page, "team", author_id=parent.id, link_base=link_base)

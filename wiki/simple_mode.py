@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from wiki import service
 from wiki.forms import SimpleAnswerForm
 from wiki.sections import answer_for, with_answer, with_paragraph
+from wiki.signals import page_saved
 from wiki.starters import STARTERS_BY_SLUG
 from wiki.views import editable_page_or_404, wiki_context
 
@@ -69,7 +70,7 @@ def _save_answer(context, slug, found, starter, question, form) -> str | None:
         else with_paragraph(base_body, answer_text)
     )
     try:
-        service.save_edit(
+        outcome = service.save_edit(
             context.child.id,
             slug,
             title=found.title if found else starter.title,
@@ -83,4 +84,8 @@ def _save_answer(context, slug, found, starter, question, form) -> str | None:
         return "Someone else changed this answer just now. Read it again, then add yours."
     except service.WikiError as error:
         return str(error)
+    if outcome.revision is not None:
+        page_saved.send(
+            context.child, page=outcome.page, revision=outcome.revision, user=current_user
+        )
     return None

@@ -25,6 +25,7 @@ from wiki.forms import VISIBILITY_CHOICES, ConfirmForm, EditForm, SearchForm, Vi
 from wiki.models import Page, Revision
 from wiki.render import page_slug, render_markdown
 from wiki.search import search_pages
+from wiki.signals import page_saved
 from wiki.starters import STARTERS_BY_SLUG
 
 bp = Blueprint("wiki", __name__, url_prefix="/c/<child>")
@@ -190,6 +191,9 @@ def edit_page(child: str, page: str):
             "page",
             target_id=outcome.page.id,
             label=outcome.page.title,
+        )
+        page_saved.send(
+            context.child, page=outcome.page, revision=outcome.revision, user=current_user
         )
     return redirect(url_for("wiki.view_page", child=child, page=page, saved=1))
 

@@ -28,6 +28,7 @@ THING_WORDS = {
     "plan": "the plan",
     "member": "",
     "export": "a copy of everything",
+    "scan": "the paper form",
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -13,7 +15,9 @@ from portal.accounts.reset import request_password_reset
 from portal.accounts.two_factor import reset_two_factor
 from portal.activity.service import council_trail
 from portal.admin import service
+from portal.admin.caseload import STAGES, caseload
 from portal.extensions import db
+from portal.plans.timeline import describe_days
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -21,8 +25,25 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.get("/")
 @login_required
 def index():
-    council_admin_or_404(current_user)
-    return render_template("admin/index.html")
+    """The caseload dashboard: every child in the council, overdue first."""
+    council_id = council_admin_or_404(current_user)
+    caseworker_id = request.args.get("caseworker", type=int)
+    stage = request.args.get("stage") or None
+    return render_template(
+        "admin/index.html",
+        load=caseload(
+            council_id,
+            today=date.today(),
+            caseworker_id=caseworker_id,
+            stage=stage,
+            page=request.args.get("page", 1, type=int),
+        ),
+        caseworkers=service.council_caseworkers(council_id),
+        stages=STAGES,
+        chosen_caseworker=caseworker_id,
+        chosen_stage=stage,
+        describe_days=describe_days,
+    )
 
 
 @bp.get("/assignments")

@@ -13,6 +13,7 @@ from portal.access import (
     MANAGE_PEOPLE,
     OWN_DATA,
     VIEW_ACTIVITY,
+    VIEW_PLAN,
     can,
     child_or_404,
     membership_of,
@@ -20,6 +21,7 @@ from portal.access import (
     young_person_decides,
 )
 from portal.families.service import memberships_for
+from portal.scans.notices import forms_for_home_page
 from wiki.service import list_pages
 from wiki.starters import STARTERS
 
@@ -53,5 +55,7 @@ def child_home(child: str):
         can_manage_people=can(current_user, MANAGE_PEOPLE, found),
         can_see_activity=can(current_user, VIEW_ACTIVITY, found),
         can_own_data=can(current_user, OWN_DATA, found),
+        can_see_plan=can(current_user, VIEW_PLAN, found),
         young_person_decides=young_person_decides(found),
+        paper_forms=forms_for_home_page(current_user, found),
     )

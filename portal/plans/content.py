@@ -123,6 +123,9 @@ class SectionABlock:
     page_slug: str = ""
     page_title: str = ""
     revision: int | None = None
+    # A newer page revision the caseworker looked at and chose not to pull: the plan
+    # stops saying "updated since the draft" until the page changes again.
+    kept_revision: int | None = None
 
     def __post_init__(self) -> None:
         _check_id(self.id)
@@ -132,6 +135,7 @@ class SectionABlock:
         _check_str("page_slug", self.page_slug)
         _check_str("page_title", self.page_title)
         _check_number("revision", self.revision)
+        _check_number("kept_revision", self.kept_revision)
         if (self.page_id is None) != (self.revision is None):
             raise PlanContentError("page_id and revision go together: give both or neither")
         if self.source == "family" and (self.page_id is None or not self.page_slug):
@@ -262,7 +266,16 @@ def next_id(content: PlanContent, prefix: str, *, taken: Iterable[str] = ()) -> 
 _FIELDS: dict[str, tuple[type, tuple[str, ...]]] = {
     "section_a": (
         SectionABlock,
-        ("id", "text", "source", "page_id", "page_slug", "page_title", "revision"),
+        (
+            "id",
+            "text",
+            "source",
+            "page_id",
+            "page_slug",
+            "page_title",
+            "revision",
+            "kept_revision",
+        ),
     ),
     "needs": (Need, ("id", "section", "text", "aspiration_ids")),
     "outcomes": (Outcome, ("id", "text", "need_ids", "pfa_theme", "timeframe", "measure")),

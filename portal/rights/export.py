@@ -503,10 +503,87 @@ def write_about(writer: ExportWriter, context: ExportContext) -> IndexSection:
     )
 
 
-# Each part of the copy, in the order the front page lists them. A later part (the
-# plan) is one more function here: it writes its files and returns an IndexSection.
+# ---- the EHC plan ----------------------------------------------------------------------
+
+
+def write_plan(writer: ExportWriter, context: ExportContext) -> IndexSection:
+    """Every plan version issued to the family, with their comments and suggestions.
+    The caseworker's unissued working versions are the council's drafts, not shown here
+    as they are not shown in the portal either."""
+    from portal.plans import service as plans
+    from portal.plans.content import plain_lines, to_dict
+
+    section = IndexSection(
+        heading="EHC plan",
+        intro="Each draft and plan the council issued, and your comments and suggestions.",
+        empty="No plan has been issued yet.",
+    )
+    plan = plans.get_plan(context.child.id)
+    if plan is None:
+        return section
+    issued = plans.versions(plan, issued_only=True)
+    for version in reversed(issued):
+        name = f"plan/version-{version.number}.txt"
+        lines = plain_lines(plans.content_of(version))
+        writer.text(name, f"{version.label}, {_when(version.created_at)}\n\n" + "\n".join(lines))
+        section.links.append(IndexLink(version.label or "", name, _when(version.created_at)))
+    writer.json(
+        "plan/plan.json",
+        {
+            "requested_on": plan.requested_on.isoformat() if plan.requested_on else None,
+            "decided_on": plan.decided_on.isoformat() if plan.decided_on else None,
+            "draft_issued_on": plan.draft_issued_on.isoformat() if plan.draft_issued_on else None,
+            "final_issued_on": plan.final_issued_on.isoformat() if plan.final_issued_on else None,
+            "versions": [
+                {
+                    "number": v.number,
+                    "label": v.label,
+                    "issued_at": _iso(v.created_at),
+                    "content": to_dict(plans.content_of(v)),
+                }
+                for v in issued
+            ],
+            "comments": [
+                {
+                    "section": c.section,
+                    "on_version": c.version_number,
+                    "by": c.author.name if c.author else None,
+                    "at": _iso(c.created_at),
+                    "text": c.body,
+                }
+                for c in plans.comments(plan)
+            ],
+            "suggestions": [
+                {
+                    "section": a.section,
+                    "target": a.target,
+                    "plan_wording": a.current_text,
+                    "suggested_wording": a.proposed_text,
+                    "reason": a.reason,
+                    "status": a.status,
+                    "decision_reason": a.decision_reason,
+                    "by": a.author.name if a.author else None,
+                    "at": _iso(a.created_at),
+                }
+                for a in plans.amendments(plan)
+            ],
+        },
+    )
+    if issued:
+        section.links.append(IndexLink("The plan, as data", "plan/plan.json"))
+    return section
+
+
+# Each part of the copy, in the order the front page lists them: each writes its files
+# and returns an IndexSection for the front page.
 Section = Callable[[ExportWriter, ExportContext], IndexSection]
-SECTIONS: tuple[Section, ...] = (write_pages, write_media, write_activity, write_about)
+SECTIONS: tuple[Section, ...] = (
+    write_pages,
+    write_media,
+    write_plan,
+    write_activity,
+    write_about,
+)
 
 
 def build_export(child: Child, storage: Storage, *, temp_dir: str | None = None) -> IO[bytes]:

@@ -25,6 +25,7 @@ from portal.dbtypes import utcnow
 from portal.extensions import db
 from portal.families.models import Child, Membership
 from portal.rights.models import ErasureRequest
+from portal.scans.service import stored_scan_files
 
 DEFAULT_GRACE_DAYS = 14
 
@@ -180,14 +181,15 @@ class ErasureReport:
 
 
 def _stored_objects(child_id: int) -> list[tuple[str, str]]:
-    """(backend, key) of every stored file of every generation of the child's media."""
-    rows = db.session.execute(
+    """(backend, key) of every stored file about the child: every generation of their
+    media, and their scanned paper forms (the upload and each page's picture)."""
+    media = db.session.execute(
         select(MediaFile.backend, MediaFile.key)
         .join(MediaItem, MediaItem.id == MediaFile.item_id)
         .where(MediaItem.child_id == child_id)
         .order_by(MediaFile.id)
     )
-    return [(backend, key) for backend, key in rows]
+    return [(backend, key) for backend, key in media] + stored_scan_files(child_id)
 
 
 def _delete_objects(objects, storages: Mapping[str, Storage], done: set[str]) -> int:

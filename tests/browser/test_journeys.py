@@ -14,6 +14,18 @@ def log_in(page, login: str, password: str) -> None:
     page.get_by_role("button", name="Log in").click()
 
 
+def logged_in_page(browser, base: str, login: str, password: str, **options):
+    """A fresh context (sized by `options`) and a page in it, logged in; close the
+    context when done."""
+    context = browser.new_context(**options)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{base}/login")
+    log_in(page, login, password)
+    page.wait_for_url(lambda url: "/login" not in url)
+    return context, page
+
+
 def test_parent_logs_in_reaches_sam_and_logs_out(live_server, phone):
     phone.goto(f"{live_server}/c/sam/")
     assert re.search(r"/login\?next=%2Fc%2Fsam%2F$", phone.url)

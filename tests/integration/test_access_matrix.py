@@ -7,7 +7,9 @@ people who may use it. Everyone else must get 404 (or, logged out, the login pag
 from __future__ import annotations
 
 import io
+from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -16,10 +18,13 @@ from portal.accounts.models import Council, User
 from portal.accounts.service import create_user
 from portal.extensions import db
 from portal.families.models import Child, Membership
-from tests import media_samples
+from portal.quality import drawing
+from tests import media_samples, scan_samples
 from tests.conftest import csrf_token_from, log_in
+from tests.integration import plan_helpers, quality_helpers, scan_helpers
 from tests.integration.media_helpers import latest_item, upload
 from tests.integration.wiki_helpers import post_button, save_page
+from wiki.models import Page
 
 PASSWORD = "matrix test password"
 PEOPLE = {
@@ -47,6 +52,14 @@ ADDERS = EDITORS | {"professional", "caseworker"}  # advice, uploads for the fam
 # Each administrator reaches their own council's tools; what those show is per council
 # (test_an_administrator_sees_only_their_own_council).
 ADMIN = frozenset({"administrator", "administrator_other_council"})
+# The EHC plan: the family reads issued versions, the caseworker writes; professionals
+# are not shown it here (portal.access, VIEW_PLAN).
+PLAN_READERS = FAMILY | {"caseworker"}
+PLAN_WRITER = frozenset({"caseworker"})
+PLAN_REVIEWERS = EDITORS
+# Staff tools for one council: only that council's administrator or assigned auditor.
+OWN_ADMIN = frozenset({"administrator"})
+AUDITOR = frozenset({"auditor"})
 NOBODY = frozenset()
 EVERYONE = frozenset(PEOPLE)
 
@@ -67,6 +80,10 @@ class Case:
 def cases(ids) -> list[Case]:
     item, page, member, invitation = ids["item"], "about-me", ids["member"], ids["invitation"]
     c = "/c/sam"
+    p = f"{c}/plan"
+    draft, working = ids["draft"], ids["working"]
+    open_one, declined = ids["open_amendment"], ids["declined_amendment"]
+    scan = ids["scan"]
     return [
         Case("families.home", "GET", "/", LOGGED_IN),
         Case("families.child_home", "GET", f"{c}/", MEMBERS),
@@ -143,6 +160,68 @@ def cases(ids) -> list[Case]:
         Case("help.index", "GET", "/help/", EVERYONE, public=True),
         Case("help.guide", "GET", "/help/getting-started", EVERYONE, public=True),
         Case("static", "GET", "/static/app.css", EVERYONE, public=True),
+        # The EHC plan (started, Draft 1 issued, changed since; one suggestion open,
+        # one declined).
+        Case("plans.plan_page", "GET", p, PLAN_READERS),
+        Case("plans.start", "POST", f"{p}/start", PLAN_WRITER),  # refused: there is one
+        Case("plans.dates", "POST", f"{p}/dates", PLAN_WRITER, {"requested_on": ""}),
+        Case("plans.issue", "POST", f"{p}/issue", PLAN_WRITER, {"as": "draft"}),
+        Case("plans.quote", "GET", f"{p}/quote", PLAN_WRITER),
+        Case("plans.quote", "GET", f"{p}/quote?page={ids['page']}", PLAN_WRITER),
+        Case("plans.quote", "POST", f"{p}/quote", PLAN_WRITER,
+             {"base": working, "page": ids["page"], "revision": ids["revision"]}),
+        Case("plans.update_block", "POST", f"{p}/section-a/a1/update", PLAN_WRITER,
+             {"base": working, "choice": "keep"}),
+        Case("plans.new_item", "GET", f"{p}/new/outcome", PLAN_WRITER),
+        Case("plans.new_item", "POST", f"{p}/new/need", PLAN_WRITER,
+             {"base": working, "section": "B", "text": "x"}),
+        Case("plans.edit_item", "GET", f"{p}/item/n1", PLAN_WRITER),
+        Case("plans.edit_item", "POST", f"{p}/item/n1", PLAN_WRITER, {"text": ""}),
+        Case("plans.delete_item", "POST", f"{p}/item/p1/delete", PLAN_WRITER),
+        Case("plans.edit_text", "GET", f"{p}/text/I", PLAN_WRITER),
+        Case("plans.edit_text", "POST", f"{p}/text/I", PLAN_WRITER, {"text": "x"}),
+        Case("plans.version_list", "GET", f"{p}/versions", PLAN_READERS),
+        Case("plans.version_page", "GET", f"{p}/versions/{draft}", PLAN_READERS),
+        # Versions never issued are the caseworker's alone.
+        Case("plans.version_page", "GET", f"{p}/versions/1", PLAN_WRITER),
+        Case("plans.version_page", "GET", f"{p}/versions/{working}", PLAN_WRITER),
+        Case("plans.version_diff", "GET", f"{p}/versions/{draft}/diff/{draft}", PLAN_READERS),
+        Case("plans.version_diff", "GET", f"{p}/versions/{draft}/diff/{working}", PLAN_WRITER),
+        Case("plans.working_document", "GET", f"{p}/working-document", PLAN_READERS),
+        Case("plans.print_view", "GET", f"{p}/print", PLAN_READERS),
+        Case("plans.print_view", "GET", f"{p}/print?version=1", PLAN_WRITER),
+        Case("plans.export_pdf", "GET", f"{p}/export.pdf", PLAN_READERS),
+        Case("plans.export_pdf", "GET", f"{p}/export.pdf?version={working}", PLAN_WRITER),
+        Case("plans.comment", "POST", f"{p}/comments", PLAN_REVIEWERS,
+             {"section": "A", "body": "x"}),
+        Case("plans.suggest", "GET", f"{p}/suggest/n1", PLAN_REVIEWERS),
+        Case("plans.suggest", "POST", f"{p}/suggest/o1", PLAN_REVIEWERS, {"proposed": "y"}),
+        Case("plans.accept", "POST", f"{p}/suggestions/{open_one}/accept", PLAN_WRITER),
+        Case("plans.decline", "GET", f"{p}/suggestions/{open_one}/decline", PLAN_WRITER),
+        Case("plans.decline", "POST", f"{p}/suggestions/{open_one}/decline", PLAN_WRITER,
+             {"reason": "r"}),
+        Case("plans.agree", "POST", f"{p}/suggestions/{declined}/agree", PLAN_REVIEWERS),
+        # Plan quality audits (one round of one plan, graded by the matrix's auditor).
+        Case("quality_admin.rounds", "GET", "/admin/quality", ADMIN),
+        Case("quality_admin.draw", "POST", "/admin/quality", ADMIN, {"month": ""}),
+        Case("quality_admin.round_page", "GET", f"/admin/quality/{ids['round']}", OWN_ADMIN),
+        Case("quality_admin.report", "GET", "/admin/quality/report", ADMIN),
+        Case("quality.my_reviews", "GET", "/quality/", AUDITOR),
+        Case("quality.review", "GET", f"/quality/reviews/{ids['review']}", AUDITOR),
+        Case("quality.save_review", "POST", f"/quality/reviews/{ids['review']}", AUDITOR,
+             {"action": "save"}),
+        # Scanned paper forms (one read, checked and published for Sam).
+        Case("scans.scan_list", "GET", "/admin/scans", ADMIN),
+        Case("scans.upload", "POST", "/admin/scans", ADMIN, {"child": ""}),
+        Case("scans.review", "GET", f"/admin/scans/{scan}", OWN_ADMIN),
+        Case("scans.save", "POST", f"/admin/scans/{scan}", OWN_ADMIN, {"action": "save"}),
+        Case("scans.original", "GET", f"/admin/scans/{scan}/original", OWN_ADMIN),
+        Case("scans.page_picture", "GET", f"/admin/scans/{scan}/pages/1", OWN_ADMIN),
+        Case("scans.read_again", "POST", f"/admin/scans/{scan}/read-again", OWN_ADMIN),
+        Case("paper_forms.check", "GET", f"{c}/paper-forms/{scan}", EDITORS),
+        Case("paper_forms.confirm", "POST", f"{c}/paper-forms/{scan}/confirm", EDITORS),
+        Case("paper_forms.family_page_picture", "GET", f"{c}/paper-forms/{scan}/pages/1",
+             EDITORS),
     ]  # fmt: skip
 
 
@@ -231,6 +310,71 @@ def make_world(app, client) -> dict:
         "sam": sam_id,
         "caseworker2": caseworker2,
         "auditor": auditor,
+        **make_plan(app, client),
+        **make_quality_round(app),
+        **make_scan(app, client, sam_id),
+    }
+
+
+def make_quality_round(app) -> dict:
+    """A final plan issued in March, drawn for audit to the matrix's auditor and one more."""
+    with app.app_context():
+        council = quality_helpers.council_of("sam")
+        quality_helpers.issued_plan(council, "matrix-final", date(2026, 3, 5))
+        second = quality_helpers.make_auditor(council, "Mx Blue", "auditor2@matrix.test")
+        auditor = db.session.scalar(select(User).where(User.email == "auditor@matrix.test"))
+        admin = db.session.scalar(select(User).where(User.email == "admin@demo.test"))
+        drawn = drawing.draw_round(
+            council.id,
+            month=date(2026, 3, 1),
+            size=1,
+            seed=1,
+            auditor_ids=[auditor.id, second.id],
+            by=admin,
+        )
+        round_id = drawn.id
+    return {"round": round_id, "review": quality_helpers.reviews_of(app, "auditor@matrix.test")[0]}
+
+
+def make_scan(app, client, sam_id: int) -> dict:
+    """One scanned page for Sam, read and published by the administrator."""
+    log_in(client, "admin@demo.test")
+    page = scan_samples.encoded(scan_samples.render_page(["All About Me", "I like trains."]))
+    assert scan_helpers.upload_scans(client, [("form.png", page)], child=sam_id).status_code < 400
+    scan = scan_helpers.latest_scan(app)
+    assert scan_helpers.publish(client, scan.id, title="Paper form").status_code == 303
+    client.post(
+        "/logout", data={"csrf_token": csrf_token_from(client.get("/").get_data(as_text=True))}
+    )
+    return {"scan": scan.id}
+
+
+def make_plan(app, client) -> dict:
+    """Sam's plan: a golden thread quoting the shared page, issued as Draft 1, changed
+    since (so the working version is not issued); one suggestion open, one declined."""
+    caseworker = plan_helpers.person(app, "caseworker@demo.test")
+    ids = plan_helpers.well_formed_plan(app, caseworker)
+    plan_helpers.issued(caseworker)
+    draft = plan_helpers.plan_row(app)["issued_number"]
+    response = plan_helpers.edit_item(
+        caseworker, ids["need"], {"section": "B", "text": "Noise is hard.", "links": ["a1"]}
+    )
+    assert response.status_code == 302
+    parent = plan_helpers.person(app, "parent@demo.test")
+    assert plan_helpers.suggest(parent, ids["need"], "Crowds are hard.").status_code == 302
+    assert plan_helpers.suggest(parent, ids["outcome"], "Sam will drive.").status_code == 302
+    open_one, declined = (a["id"] for a in plan_helpers.amendments(app))
+    assert plan_helpers.decline(caseworker, declined, "Not yet.").status_code == 302
+    page = plan_helpers.page_ids(app)[plan_helpers.QUOTED]
+    with app.app_context():
+        revision = db.session.get(Page, page).current_number
+    return {
+        "draft": draft,
+        "working": plan_helpers.plan_row(app)["current_number"],
+        "open_amendment": open_one,
+        "declined_amendment": declined,
+        "page": page,
+        "revision": revision,
     }
 
 
@@ -249,8 +393,7 @@ def request_as(client, case: Case, token: str | None):
 
 
 def test_every_route_is_in_the_matrix(app):
-    fake_ids = {"item": 1, "member": 1, "invitation": 1, "sam": 1, "caseworker2": 1, "auditor": 1}
-    listed = {case.endpoint for case in cases(fake_ids)}
+    listed = {case.endpoint for case in cases(defaultdict(lambda: 1))}
     routes = {rule.endpoint for rule in app.url_map.iter_rules()}
     assert routes - listed == set(), "add these routes to the access matrix"
 

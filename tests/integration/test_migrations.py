@@ -53,12 +53,49 @@ def test_downgrade_to_nothing_and_back_up(empty_app):
 
 @pytest.mark.parametrize(
     "release",
-    ["1732f8727efc", "3b7e9d2c41a0"],  # the walking skeleton; the wiki
+    # the walking skeleton; the wiki; the release before EHC plans
+    ["1732f8727efc", "3b7e9d2c41a0", "5224d9e19136"],
 )
 def test_upgrade_from_an_earlier_release_keeps_its_data(empty_app, release):
     upgrade(revision=release)
-    load_demo_data()
+    # Demo pages only where that release's wiki tables match today's models.
+    load_demo_data(pages=release == "5224d9e19136")
     upgrade()
     assert schema_differences() == []
+    children = db.session.execute(text("SELECT slug FROM child ORDER BY slug")).scalars().all()
+    assert children == ["alex", "sam"]
+    if release == "5224d9e19136":
+        pages = db.session.execute(text("SELECT count(*) FROM wiki_page")).scalar()
+        assert pages == 3  # Sam's demo pages survive, ready to be quoted in a plan
+        assert db.session.execute(text("SELECT count(*) FROM ehc_plan")).scalar() == 0
+
+
+PLAN_TABLES = {"ehc_plan", "ehc_plan_version", "ehc_plan_comment", "ehc_plan_amendment"}
+
+
+def test_the_plan_tables_come_and_go_with_their_migration_and_nothing_else_does(empty_app):
+    upgrade(revision="5224d9e19136")  # the release before EHC plans
+    load_demo_data()
+    pages = db.session.execute(text("SELECT count(*) FROM wiki_revision")).scalar()
+    db.session.remove()
+    upgrade(revision="c3c3a8fac5fd")
+    assert set(inspect(db.engine).get_table_names()) >= PLAN_TABLES
+    # A plan written on the new release, then the release rolled back: the plan goes,
+    # the family's pages stay.
+    with db.engine.begin() as connection:
+        child = connection.execute(text("SELECT id FROM child WHERE slug = 'sam'")).scalar()
+        connection.execute(
+            text("INSERT INTO ehc_plan (child_id, current_number, drafts_issued, "
+                 "amendments_issued, created_at, updated_at) "
+                 "VALUES (:child, 0, 0, 0, :now, :now)"),
+            {"child": child, "now": "2026-11-23 12:00:00"},
+        )  # fmt: skip
+    downgrade(revision="5224d9e19136")
+    assert not PLAN_TABLES & set(inspect(db.engine).get_table_names())
+    assert db.session.execute(text("SELECT count(*) FROM wiki_revision")).scalar() == pages
+    db.session.remove()
+    upgrade()
+    assert schema_differences() == []
+    assert db.session.execute(text("SELECT count(*) FROM ehc_plan")).scalar() == 0
     children = db.session.execute(text("SELECT slug FROM child ORDER BY slug")).scalars().all()
     assert children == ["alex", "sam"]

@@ -1,0 +1,1 @@
+"""Scanned paper forms: upload, OCR, staff checking, publishing, the family's confirmation."""

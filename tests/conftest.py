@@ -11,6 +11,8 @@ from datetime import date
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from portal import create_app
 from portal.accounts.models import Council, User
@@ -20,6 +22,10 @@ from portal.demo import load_demo_data
 from portal.extensions import db
 from portal.families.models import Child
 from portal.families.service import add_member, create_child
+
+# A busy CI machine can make generating examples slow; that is not a failure of the code.
+hypothesis_settings.register_profile("project", suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("project")
 
 DEMO_PASSWORDS = {
     "parent@demo.test": "demo-parent-pass",

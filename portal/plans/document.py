@@ -30,27 +30,13 @@ from portal.plans.content import (
     PlanContent,
     SectionABlock,
 )
+from portal.plans.timeline import long_date
 
 if TYPE_CHECKING:
     from weasyprint.urls import URLFetcher
 
 TEMPLATE = "plans/document.html"
 STYLESHEET = "plan-document.css"  # in the app's static folder
-
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 @dataclass(frozen=True)
@@ -71,11 +57,6 @@ class PlanDocument:
     @property
     def title(self) -> str:
         return f"EHC plan for {self.child_name} — {self.version_label}"
-
-
-def long_date(value: date) -> str:
-    """14 March 2025: the British way, whatever the server's locale."""
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
 class FetchRefused(ValueError):

@@ -115,7 +115,7 @@ _MONTHS = (
 )
 
 
-def _long_date(day: date) -> str:
+def long_date(day: date) -> str:
     """e.g. "3 March 2025", the same whatever the server's locale."""
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
@@ -156,14 +156,14 @@ def check_dates(
             continue
         if today is not None and day > today:
             raise TimelineDateError(
-                key, f"The date of {_NAMES[key]} ({_long_date(day)}) cannot be in the future."
+                key, f"The date of {_NAMES[key]} ({long_date(day)}) cannot be in the future."
             )
         if earlier is not None and day < earlier[1]:
             before, before_day = earlier
             raise TimelineDateError(
                 key,
-                f"{_sentence(_NAMES[key])} ({_long_date(day)}) cannot be dated before "
-                f"{_NAMES[before]} ({_long_date(before_day)}).",
+                f"{_sentence(_NAMES[key])} ({long_date(day)}) cannot be dated before "
+                f"{_NAMES[before]} ({long_date(before_day)}).",
             )
         earlier = (key, day)
 
@@ -288,7 +288,7 @@ def weeks_elapsed(requested_on: date, today: date) -> int:
     """Whole weeks since the request (0 in the first week)."""
     if today < requested_on:
         raise ValueError(
-            f"The request for an EHC needs assessment ({_long_date(requested_on)}) "
+            f"The request for an EHC needs assessment ({long_date(requested_on)}) "
             "cannot be in the future."
         )
     return (today - requested_on).days // 7

@@ -773,22 +773,34 @@ def _amendment_or_404(plan: Plan, amendment_id: int):
     return amendment
 
 
-@bp.post("/c/<child>/plan/suggestions/<int:amendment_id>/accept")
-@login_required
-def accept(child: str, amendment_id: int):
-    found = child_or_404(current_user, child, WRITE_PLAN)
+def _settle(child: str, amendment_id: int, permission: str, settle, action: str, done: str):
+    """Accept (caseworker) or agree (family) one suggestion, from a button."""
+    found = child_or_404(current_user, child, permission)
     plan = _plan_or_404(found)
     amendment = _amendment_or_404(plan, amendment_id)
     if not StartForm().validate():
         abort(400)
     try:
-        service.accept_amendment(plan, amendment, current_user)
+        settle(plan, amendment, current_user)
     except service.PlanError as exc:
         flash(str(exc), "warning")
     else:
-        record(current_user, found, "accepted", "plan", label=f"Section {amendment.section}")
-        flash("The family's wording is in the plan now. Issue a new draft when ready.", "success")
+        record(current_user, found, action, "plan", label=f"Section {amendment.section}")
+        flash(done, "success")
     return redirect(url_for(".plan_page", child=found.slug) + "#suggestions")
+
+
+@bp.post("/c/<child>/plan/suggestions/<int:amendment_id>/accept")
+@login_required
+def accept(child: str, amendment_id: int):
+    return _settle(
+        child,
+        amendment_id,
+        WRITE_PLAN,
+        service.accept_amendment,
+        "accepted",
+        "The family's wording is in the plan now. Issue a new draft when ready.",
+    )
 
 
 @bp.route("/c/<child>/plan/suggestions/<int:amendment_id>/decline", methods=["GET", "POST"])
@@ -825,19 +837,14 @@ def decline(child: str, amendment_id: int):
 @bp.post("/c/<child>/plan/suggestions/<int:amendment_id>/agree")
 @login_required
 def agree(child: str, amendment_id: int):
-    found = child_or_404(current_user, child, REVIEW_PLAN)
-    plan = _plan_or_404(found)
-    amendment = _amendment_or_404(plan, amendment_id)
-    if not StartForm().validate():
-        abort(400)
-    try:
-        service.agree_amendment(plan, amendment, current_user)
-    except service.PlanError as exc:
-        flash(str(exc), "warning")
-    else:
-        record(current_user, found, "agreed", "plan", label=f"Section {amendment.section}")
-        flash("Marked as agreed. It is no longer on the working document.", "success")
-    return redirect(url_for(".plan_page", child=found.slug) + "#suggestions")
+    return _settle(
+        child,
+        amendment_id,
+        REVIEW_PLAN,
+        service.agree_amendment,
+        "agreed",
+        "Marked as agreed. It is no longer on the working document.",
+    )
 
 
 @bp.get("/c/<child>/plan/working-document")

@@ -78,10 +78,12 @@ def register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts
     from portal.activity.views import bp as activity
     from portal.admin.views import bp as admin
+    from portal.contact.views import bp as contact
     from portal.families.views import bp as families
     from portal.health import bp as health
     from portal.help.views import bp as help_guides
     from portal.invitations.views import bp as people
+    from portal.meetings.views import bp as meetings
     from portal.plans.views import bp as plans
     from portal.quality.views import admin_bp as quality_admin
     from portal.quality.views import bp as quality
@@ -104,11 +106,13 @@ def register_blueprints(app: Flask) -> None:
         help_guides,
         rights,
         plans,
+        meetings,
         admin,
         quality_admin,
         quality,
         scans,
         paper_forms,
+        contact,
         tenants,
     ):
         app.register_blueprint(blueprint)

@@ -26,6 +26,10 @@ VIEW_PLAN = "view_plan"  # the family sees issued versions; the caseworker every
 WRITE_PLAN = "write_plan"  # the caseworker drafts and issues the EHC plan
 REVIEW_PLAN = "review_plan"  # comment on an issued plan, suggest wording
 CHECK_PAPER_FORMS = "check_paper_forms"  # confirm a paper form staff typed up is right
+# Read and send messages to the key worker. Least privilege: family members who may only
+# view the wiki do not read the family's letters with the council; the plan team's staff
+# answer from their own inbox (portal.contact), not as members.
+MESSAGE_KEY_WORKER = "message_key_worker"
 
 FAMILY_EDITORS = frozenset({"parent", "young_person", "family_editor"})
 FAMILY = FAMILY_EDITORS | {"family_viewer"}
@@ -47,6 +51,7 @@ ROLES_FOR_ACTION: dict[str, frozenset[str]] = {
     WRITE_PLAN: PLAN_WRITERS,
     REVIEW_PLAN: FAMILY_EDITORS,
     CHECK_PAPER_FORMS: FAMILY_EDITORS,
+    MESSAGE_KEY_WORKER: FAMILY_EDITORS,
 }
 
 

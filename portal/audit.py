@@ -44,8 +44,15 @@ ACTIONS = {
     "agreed": "agreed to the wording of",
     "published": "typed up and published",
     "confirmed": "confirmed",
+    "messaged": "sent",
+    "replied": "replied to",
+    "answered": "answered “Did you feel included?” for",
+    "opened": "opened a meeting on",
+    "joined": "joined a meeting on",
+    "saved": "wrote, in a meeting, on",
+    "ended": "ended the meeting and saved",
 }
-TARGET_TYPES = ("child", "page", "media", "plan", "member", "export", "scan")
+TARGET_TYPES = ("child", "page", "media", "plan", "member", "export", "scan", "message")
 VIEW_REPEAT_SECONDS = 15 * 60
 
 

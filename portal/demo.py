@@ -25,10 +25,16 @@ def _birthday_for_age(years: int, today: date) -> date:
 
 
 def load_demo_data(
-    *, only_if_empty: bool = False, today: date | None = None, pages: bool = True
+    *,
+    only_if_empty: bool = False,
+    today: date | None = None,
+    pages: bool = True,
+    working_together: bool = True,
 ) -> int:
     """Create the demo data and commit; return the number of users made. `pages=False`
-    leaves out Sam's wiki pages (for databases from before the wiki existed)."""
+    leaves out Sam's wiki pages (for databases from before the wiki existed), and
+    `working_together=False` the key worker's details and Sam's messages (from before
+    messages existed)."""
     if only_if_empty and db.session.scalar(select(func.count()).select_from(User)):
         raise DemoRefused("The database already has users; demo data not loaded.")
     if db.session.scalars(select(Council).where(Council.slug == DEMO_COUNCIL_SLUG)).first():
@@ -87,6 +93,8 @@ def load_demo_data(
     db.session.commit()
     if pages:
         _sam_pages(sam, parent)
+    if working_together:
+        _sam_messages(sam, parent, caseworker)
     return 6
 
 
@@ -133,3 +141,41 @@ def _sam_pages(sam, parent: User) -> None:
         )
         if visibility == "team":
             set_visibility(outcome.page, "team", author_id=parent.id, link_base=link_base)
+
+
+def _sam_messages(sam, parent: User, caseworker: User) -> None:
+    """Ms Patel's key-worker details, and one answered conversation with Sam's mum."""
+    from datetime import UTC, datetime, time
+
+    from portal.contact.models import KeyWorkerProfile
+    from portal.contact.service import add_staff_reply, start_thread
+
+    db.session.add(
+        KeyWorkerProfile(
+            user_id=caseworker.id,
+            job_title="SEND caseworker",
+            phone="01632 960 123",
+            email="caseworker@demo.test",
+            hours="Mon–Thu 9–5",
+        )
+    )
+    asked = datetime.combine(date.today() - timedelta(days=7), time(10, 0), UTC)
+    thread = start_thread(
+        sam,
+        parent,
+        "parent",
+        category="review",
+        subject="When is Sam's annual review?",
+        body="Hello Ms Patel, could you tell me when Sam's annual review will be? "
+        "I would like Gran to come too.",
+        about="",
+        now=asked,
+    )
+    add_staff_reply(
+        thread,
+        caseworker,
+        "Hello Priya, the review is planned for next month; I will send the date this week. "
+        "Gran is very welcome.",
+        now=asked + timedelta(hours=5),
+    )
+    db.session.commit()

@@ -23,10 +23,17 @@ STAFF_ROLE_NAMES = {
 class Council(db.Model):
     """A local authority: the tenant that owns staff and children."""
 
+    # Columns the database fills in are read when first used, not at insert (a
+    # database still on an earlier release can then take a new council).
+    __mapper_args__ = {"eager_defaults": False}
+
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Working days staff have to answer a family's message (portal.contact). Deferred,
+    # and set by the database: loaded only where it is used.
+    message_target_days: Mapped[int] = mapped_column(Integer, server_default="2", deferred=True)
 
 
 class User(UserMixin, db.Model):

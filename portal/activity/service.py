@@ -29,6 +29,7 @@ THING_WORDS = {
     "member": "",
     "export": "a copy of everything",
     "scan": "the paper form",
+    "message": "a message about",
 }
 
 

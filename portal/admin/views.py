@@ -16,6 +16,7 @@ from portal.accounts.two_factor import reset_two_factor
 from portal.activity.service import council_trail
 from portal.admin import service
 from portal.admin.caseload import STAGES, caseload
+from portal.contact.service import key_workers_in_council, lead_worker_candidates
 from portal.extensions import db
 from portal.plans.timeline import describe_days
 
@@ -55,6 +56,8 @@ def assignments():
         children=service.council_children(council_id),
         caseworkers=service.council_caseworkers(council_id),
         assigned=service.assignments(council_id),
+        key_workers=key_workers_in_council(council_id),
+        lead_workers=lead_worker_candidates(council_id),
     )
 
 

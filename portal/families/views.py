@@ -11,6 +11,7 @@ from portal import audit
 from portal.access import (
     EDIT_WIKI,
     MANAGE_PEOPLE,
+    MESSAGE_KEY_WORKER,
     OWN_DATA,
     VIEW_ACTIVITY,
     VIEW_PLAN,
@@ -20,6 +21,9 @@ from portal.access import (
     visible_visibilities,
     young_person_decides,
 )
+from portal.contact.service import key_worker_card
+from portal.dbtypes import utcnow
+from portal.families.models import FAMILY_ROLES
 from portal.families.service import memberships_for
 from portal.scans.notices import forms_for_home_page
 from wiki.service import list_pages
@@ -44,10 +48,14 @@ def child_home(child: str):
     # Starters show only to the family, until someone writes them.
     starters = [s for s in STARTERS if s.slug not in started] if "family" in visibilities else []
     audit.record(current_user, found, "viewed", "child")
+    membership = membership_of(current_user, found)
     return render_template(
         "families/child_home.html",
         child=found,
-        membership=membership_of(current_user, found),
+        membership=membership,
+        key_worker=key_worker_card(found, utcnow()),
+        can_message=can(current_user, MESSAGE_KEY_WORKER, found),
+        show_change=membership.role in FAMILY_ROLES,
         age=found.age_on(date.today()),
         pages=pages,
         starters=starters,

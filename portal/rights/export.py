@@ -465,6 +465,123 @@ def write_activity(writer: ExportWriter, context: ExportContext) -> IndexSection
     )
 
 
+# ---- messages with the key worker -----------------------------------------------------
+
+
+def write_messages(writer: ExportWriter, context: ExportContext) -> IndexSection:
+    """Every conversation with the council about the child, as text and as data."""
+    from portal.contact.models import CATEGORIES, SENDER_TYPES
+    from portal.contact.service import family_threads, messages_of
+
+    section = IndexSection(
+        heading="Messages",
+        intro="Your messages with the key worker and the council, and their replies.",
+        empty="No messages yet.",
+    )
+    threads = family_threads(context.child.id)
+    if not threads:
+        return section
+    described, lines = [], []
+    for thread in reversed(threads):
+        said = messages_of(thread)
+        described.append(
+            {
+                "subject": thread.subject,
+                "category": CATEGORIES.get(thread.category, thread.category),
+                "about": thread.about_label or None,
+                "started_at": _iso(thread.created_at),
+                "messages": [
+                    {
+                        "from": m.author_name,
+                        "sender": SENDER_TYPES.get(m.sender_type, m.sender_type),
+                        "at": _iso(m.created_at),
+                        "text": m.body,
+                    }
+                    for m in said
+                ],
+            }
+        )
+        lines.append(f"{thread.subject} ({CATEGORIES.get(thread.category, '')})")
+        lines.append("=" * len(lines[-1]))
+        for m in said:
+            lines += [f"{m.author_name}, {_when(m.created_at)}:", m.body, ""]
+        lines.append("")
+    writer.json("messages/messages.json", described)
+    writer.text("messages/messages.txt", "\n".join(lines))
+    section.links += [
+        IndexLink("Messages, to read", "messages/messages.txt"),
+        IndexLink("Messages, as data", "messages/messages.json"),
+    ]
+    return section
+
+
+# ---- plan meetings ---------------------------------------------------------------------
+
+
+def write_meetings(writer: ExportWriter, context: ExportContext) -> IndexSection:
+    """Each meeting where the family and the caseworker wrote the plan together: who was
+    invited, the notes and agreed actions, and the words each section ended with."""
+    from portal.meetings import service as meetings
+    from portal.plans import service as plans
+    from portal.plans.content import SECTIONS as PLAN_SECTIONS
+
+    section = IndexSection(
+        heading="Plan meetings",
+        intro="Meetings where the plan was written together, with their notes and actions.",
+        empty="No plan meetings yet.",
+    )
+    plan = plans.get_plan(context.child.id)
+    held = meetings.meetings_of(plan) if plan is not None else []
+    if not held:
+        return section
+    described, lines = [], []
+    for meeting in held:
+        people = meetings.participants(meeting)
+        notes = meetings.notes(meeting)
+        texts = meetings.meeting_texts(meeting)
+        described.append(
+            {
+                "opened_at": _iso(meeting.opened_at),
+                "ended_at": _iso(meeting.ended_at),
+                "saved_as_version": meeting.saved_number,
+                "people": [
+                    {"name": p.user.name, "role": p.role, "joined_at": _iso(p.joined_at)}
+                    for p in people
+                ],
+                "notes": [
+                    {
+                        "kind": n.kind,
+                        "text": n.text,
+                        "who": n.who or None,
+                        "by_when": n.by_when.isoformat() if n.by_when else None,
+                        "by": n.author.name if n.author else None,
+                        "at": _iso(n.created_at),
+                    }
+                    for n in notes
+                ],
+                "sections": texts,
+            }
+        )
+        title = f"Meeting on {_when(meeting.opened_at)}"
+        lines += [title, "=" * len(title), "With: " + ", ".join(p.user.name for p in people), ""]
+        for n in notes:
+            if n.kind == "action":
+                due = f", by {n.by_when.isoformat()}" if n.by_when else ""
+                lines.append(f"Action ({n.who}{due}): {n.text}")
+            else:
+                lines.append(f"Note: {n.text}")
+        for letter, text in texts.items():
+            lines += ["", f"Section {letter}: {PLAN_SECTIONS[letter]}", text]
+        lines += ["", ""]
+    writer.json("meetings/meetings.json", described)
+    writer.text("meetings/meetings.txt", "\n".join(lines))
+    section.links += [
+        IndexLink("Plan meetings, to read", "meetings/meetings.txt"),
+        IndexLink("Plan meetings, as data", "meetings/meetings.json"),
+    ]
+    return section
+
+
 # ---- about the child ----------------------------------------------------------------
 
 
@@ -581,6 +698,8 @@ SECTIONS: tuple[Section, ...] = (
     write_pages,
     write_media,
     write_plan,
+    write_meetings,
+    write_messages,
     write_activity,
     write_about,
 )

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from portal.accounts.models import Council, User
 from portal.accounts.service import create_user
+from portal.contact.models import MessageThread
 from portal.extensions import db
 from portal.families.models import Child, Membership
 from portal.quality import drawing
@@ -60,6 +61,16 @@ PLAN_REVIEWERS = EDITORS
 # Staff tools for one council: only that council's administrator or assigned auditor.
 OWN_ADMIN = frozenset({"administrator"})
 AUDITOR = frozenset({"auditor"})
+# Messages with the key worker: the family who may edit (never those who only view);
+# staff answer from their own inbox: the child's caseworker and the council's
+# administrator. Every caseworker and administrator has an inbox and key-worker details.
+MESSAGE_STAFF = frozenset({"caseworker", "administrator"})
+STAFF_WITH_INBOX = frozenset(
+    {"caseworker", "caseworker_not_assigned", "administrator", "administrator_other_council"}
+)
+# A plan meeting: the caseworker and the family members invited (the matrix's meeting
+# invites the parent only, so Sam, Gran and everyone else get 404).
+MEETING = frozenset({"caseworker", "parent"})
 NOBODY = frozenset()
 EVERYONE = frozenset(PEOPLE)
 
@@ -222,6 +233,42 @@ def cases(ids) -> list[Case]:
         Case("paper_forms.confirm", "POST", f"{c}/paper-forms/{scan}/confirm", EDITORS),
         Case("paper_forms.family_page_picture", "GET", f"{c}/paper-forms/{scan}/pages/1",
              EDITORS),
+        # Working together: key workers, messages, enquiry figures, "Did you feel included?"
+        Case("contact.messages", "GET", f"{c}/messages", EDITORS),
+        Case("contact.send", "POST", f"{c}/messages", EDITORS, {"subject": ""}),
+        Case("contact.thread", "GET", f"{c}/messages/{ids['thread']}", EDITORS),
+        Case("contact.family_reply", "POST", f"{c}/messages/{ids['thread']}", EDITORS,
+             {"body": ""}),
+        Case("contact.staff_inbox", "GET", "/staff/messages", STAFF_WITH_INBOX),
+        Case("contact.staff_thread", "GET", f"/staff/messages/{ids['thread']}", MESSAGE_STAFF),
+        Case("contact.staff_reply", "POST", f"/staff/messages/{ids['thread']}", MESSAGE_STAFF,
+             {"body": ""}),
+        Case("contact.profile", "GET", "/account/key-worker", STAFF_WITH_INBOX),
+        # Only Sam's caseworker (his key worker) has a photo; everyone else's is 404.
+        Case("contact.own_photo", "GET", "/account/key-worker/photo", PLAN_WRITER),
+        Case("contact.key_worker_photo", "GET", f"{c}/key-worker/photo", MEMBERS),
+        Case("contact.choose_key_worker", "POST", "/admin/key-worker", ADMIN,
+             {"child": ids["sam"], "worker": ids["caseworker1"]}),
+        Case("contact.enquiries", "GET", "/admin/enquiries", ADMIN),
+        Case("contact.set_target", "POST", "/admin/enquiries/target", ADMIN, {"days": ""}),
+        Case("contact.feel_included", "POST", f"{p}/included", PLAN_REVIEWERS, {"answer": ""}),
+        # Plan meetings: one open, one ended; ending the open one comes last.
+        Case("meetings.new_meeting", "GET", f"{p}/meetings/new", PLAN_WRITER),
+        Case("meetings.new_meeting", "POST", f"{p}/meetings/new", PLAN_WRITER),
+        Case("meetings.meeting_page", "GET", f"{p}/meetings/{ids['meeting']}", MEETING),
+        Case("meetings.meeting_page", "GET", f"{p}/meetings/{ids['ended_meeting']}", MEETING),
+        Case("meetings.state", "GET", f"{p}/meetings/{ids['meeting']}/state", MEETING),
+        Case("meetings.save_section", "POST", f"{p}/meetings/{ids['meeting']}/sections/K",
+             MEETING, {"base": "1", "text": "Advice from the school."}),
+        Case("meetings.move", "POST", f"{p}/meetings/{ids['meeting']}/move", PLAN_WRITER,
+             {"section": "B"}),
+        Case("meetings.add_note", "POST", f"{p}/meetings/{ids['meeting']}/notes", MEETING,
+             {"text": ""}),
+        Case("meetings.add_action", "POST", f"{p}/meetings/{ids['meeting']}/actions", MEETING,
+             {"who": ""}),
+        Case("meetings.feel_included", "POST", f"{p}/meetings/{ids['ended_meeting']}/included",
+             PARENT, {"answer": ""}),
+        Case("meetings.end", "POST", f"{p}/meetings/{ids['meeting']}/end", PLAN_WRITER),
     ]  # fmt: skip
 
 
@@ -303,7 +350,11 @@ def make_world(app, client) -> dict:
             select(User.id).where(User.email == "caseworker2@matrix.test")
         )
         auditor = db.session.scalar(select(User.id).where(User.email == "auditor@matrix.test"))
+        caseworker1 = db.session.scalar(select(User.id).where(User.email == "caseworker@demo.test"))
+        thread = db.session.scalar(select(MessageThread.id).where(MessageThread.child_id == sam_id))
     return {
+        "thread": thread,
+        "caseworker1": caseworker1,
         "item": item.id,
         "member": young_member,
         "invitation": invitation,
@@ -313,7 +364,21 @@ def make_world(app, client) -> dict:
         **make_plan(app, client),
         **make_quality_round(app),
         **make_scan(app, client, sam_id),
+        **make_meetings(app),
+        **make_key_worker_photo(app),
     }
+
+
+def make_key_worker_photo(app) -> dict:
+    """Sam's key worker (the demo caseworker) adds a photo to their details."""
+    from media.storage import storage_for
+    from portal.contact import photos, service
+
+    with app.app_context():
+        worker = db.session.scalars(select(User).where(User.email == "caseworker@demo.test")).one()
+        profile = service.profile_for(worker)  # the demo gives Ms Patel her details
+        photos.set_photo(profile, io.BytesIO(media_samples.png()), storage_for(app))
+    return {}
 
 
 def make_quality_round(app) -> dict:
@@ -347,6 +412,16 @@ def make_scan(app, client, sam_id: int) -> dict:
         "/logout", data={"csrf_token": csrf_token_from(client.get("/").get_data(as_text=True))}
     )
     return {"scan": scan.id}
+
+
+def make_meetings(app) -> dict:
+    """Two meetings on Sam's plan with the parent invited: one ended, one open."""
+    from tests.integration.meeting_helpers import open_meeting, press
+
+    caseworker = plan_helpers.person(app, "caseworker@demo.test")
+    ended = open_meeting(app, caseworker, ["parent@demo.test"])
+    assert press(caseworker, ended, "end").status_code == 302
+    return {"ended_meeting": ended, "meeting": open_meeting(app, caseworker, ["parent@demo.test"])}
 
 
 def make_plan(app, client) -> dict:

@@ -59,7 +59,7 @@ def test_downgrade_to_nothing_and_back_up(empty_app):
 def test_upgrade_from_an_earlier_release_keeps_its_data(empty_app, release):
     upgrade(revision=release)
     # Demo pages only where that release's wiki tables match today's models.
-    load_demo_data(pages=release == "5224d9e19136")
+    load_demo_data(pages=release == "5224d9e19136", working_together=False)
     upgrade()
     assert schema_differences() == []
     children = db.session.execute(text("SELECT slug FROM child ORDER BY slug")).scalars().all()
@@ -75,7 +75,7 @@ PLAN_TABLES = {"ehc_plan", "ehc_plan_version", "ehc_plan_comment", "ehc_plan_ame
 
 def test_the_plan_tables_come_and_go_with_their_migration_and_nothing_else_does(empty_app):
     upgrade(revision="5224d9e19136")  # the release before EHC plans
-    load_demo_data()
+    load_demo_data(working_together=False)
     pages = db.session.execute(text("SELECT count(*) FROM wiki_revision")).scalar()
     db.session.remove()
     upgrade(revision="c3c3a8fac5fd")

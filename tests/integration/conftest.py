@@ -1,4 +1,5 @@
-"""Fixtures for tests that need a real S3 server (SeaweedFS, started here if none answers)."""
+"""Fixtures for tests that need a real S3 server (SeaweedFS, started here if none answers),
+and the demo on either kind of storage."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ import uuid
 
 import pytest
 
+from portal.demo import load_demo_data
+from portal.extensions import db
+from tests.conftest import drop_everything
 from tests.integration import s3_server
 
 
@@ -46,3 +50,20 @@ def s3_bucket(s3_endpoint):
     for item in client.list_objects_v2(Bucket=bucket).get("Contents", []):
         client.delete_object(Bucket=bucket, Key=item["Key"])
     client.delete_bucket(Bucket=bucket)
+
+
+@pytest.fixture(params=["local", "s3"])
+def storage_app(request, app_factory):
+    """The demo on local storage, then on a real S3 server (SeaweedFS)."""
+    settings = {"REDIS_URL": None}
+    if request.param == "s3":
+        bucket, _ = request.getfixturevalue("s3_bucket")
+        settings.update(STORAGE="s3", S3_BUCKET=bucket, S3_ENDPOINT_URL=s3_server.ENDPOINT)
+    app = app_factory(**settings)
+    with app.app_context():
+        drop_everything()
+        db.create_all()
+        load_demo_data()
+    yield app
+    with app.app_context():
+        drop_everything()

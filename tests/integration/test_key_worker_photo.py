@@ -5,39 +5,19 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from PIL import Image
 from sqlalchemy import select
 
 from media.storage import storage_for
 from portal.accounts.models import User
 from portal.contact.models import KeyWorkerProfile
-from portal.demo import load_demo_data
 from portal.extensions import db
 from tests import media_samples
-from tests.conftest import csrf_token_from, drop_everything, log_in, log_out
-from tests.integration import s3_server
+from tests.conftest import csrf_token_from, log_in, log_out
 from tests.integration.media_helpers import fetch
 
 PROFILE = "/account/key-worker"
 DETAILS = {"job_title": "SEND caseworker", "phone": "01632 960123", "hours": "Mon–Thu 9–5"}
-
-
-@pytest.fixture(params=["local", "s3"])
-def storage_app(request, app_factory):
-    """The demo on local storage, then on a real S3 server (SeaweedFS)."""
-    settings = {"REDIS_URL": None}
-    if request.param == "s3":
-        bucket, _ = request.getfixturevalue("s3_bucket")
-        settings.update(STORAGE="s3", S3_BUCKET=bucket, S3_ENDPOINT_URL=s3_server.ENDPOINT)
-    app = app_factory(**settings)
-    with app.app_context():
-        drop_everything()
-        db.create_all()
-        load_demo_data()
-    yield app
-    with app.app_context():
-        drop_everything()
 
 
 def status_of(client, url: str) -> int:

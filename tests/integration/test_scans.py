@@ -13,14 +13,12 @@ from sqlalchemy import select
 from media.models import MediaItem
 from media.storage import storage_for
 from portal.audit import AuditEvent, recent_views
-from portal.demo import load_demo_data
 from portal.extensions import db
 from portal.mail import OutboxMail
 from portal.scans import reading
 from portal.scans.models import ScannedForm
 from tests import media_samples, scan_samples
-from tests.conftest import drop_everything, log_in, log_out, make_council, make_user
-from tests.integration import s3_server
+from tests.conftest import log_in, log_out, make_council, make_user
 from tests.integration.media_helpers import fetch
 from tests.integration.scan_helpers import (
     SCANS,
@@ -41,23 +39,6 @@ MARKER = "From a paper form — please check."
 @pytest.fixture(autouse=True)
 def tesseract():
     scan_samples.require_tesseract()
-
-
-@pytest.fixture(params=["local", "s3"])
-def storage_app(request, app_factory):
-    """The demo on local storage, then on a real S3 server (SeaweedFS)."""
-    settings = {"REDIS_URL": None}
-    if request.param == "s3":
-        bucket, _ = request.getfixturevalue("s3_bucket")
-        settings.update(STORAGE="s3", S3_BUCKET=bucket, S3_ENDPOINT_URL=s3_server.ENDPOINT)
-    app = app_factory(**settings)
-    with app.app_context():
-        drop_everything()
-        db.create_all()
-        load_demo_data()
-    yield app
-    with app.app_context():
-        drop_everything()
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@
   var saveTimer = null;
   var saving = false;
   var again = false;
+  var refused = false; // the server said no (meeting ended, too long): wait for new typing
   var SAVE_AFTER = 700;
   var POLL_EVERY = 2000;
   var TYPING = 1500;
@@ -44,6 +45,7 @@
       return response.json().catch(function () { return { ok: false, message: "" }; });
     }).then(function (answer) {
       if (!answer.ok) {
+        refused = true;
         say(answer.message || "Not saved. Check your connection; your words are still here.", true);
         return;
       }
@@ -59,7 +61,7 @@
       say("Not saved: no connection. Your words are still here; they will be sent.", true);
     }).then(function () {
       saving = false;
-      if (again || dirty()) { again = false; schedule(); }
+      if (!refused && (again || dirty())) { again = false; schedule(); }
     });
   }
 
@@ -130,7 +132,7 @@
             base.value = state.revision;
             baseText = state.text;
             say("Updated with others' changes.");
-          } else if (!typing() && !saving) {
+          } else if (!typing() && !saving && !refused) {
             save(); // merges theirs with ours on the server
           }
         }
@@ -142,6 +144,7 @@
 
   text.addEventListener("input", function () {
     lastInput = Date.now();
+    refused = false;
     say("");
     schedule();
   });

@@ -42,12 +42,29 @@ def live_server(app) -> Iterator[str]:
     """The app with the demo data, served over real HTTP in a thread."""
     with app.app_context():
         load_demo_data()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, closing_iterables(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+def closing_iterables(wsgi_app):
+    """Werkzeug's development server leaves a response unclosed when the browser goes
+    away mid-download (a page moving on while a picture loads), so its file is only
+    closed by the garbage collector, with a ResourceWarning that fails whichever test is
+    running. gunicorn closes it; so does this wrapper, when the server drops the response."""
+
+    def app(environ, start_response):
+        body = wsgi_app(environ, start_response)
+        try:
+            yield from body
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return app
 
 
 @pytest.fixture

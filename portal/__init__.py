@@ -133,8 +133,10 @@ def register_security_headers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from portal.accounts.models import STAFF_ROLE_NAMES
+    from portal.local_time import in_england
 
     app.jinja_env.globals["STAFF_ROLE_NAMES"] = STAFF_ROLE_NAMES
+    app.jinja_env.filters["england"] = in_england  # times on London's clock, not UTC
 
 
 def register_cli(app: Flask) -> None:

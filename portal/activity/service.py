@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 from portal.audit import ACTIONS, AuditEvent
 from portal.extensions import db
 from portal.families.models import MEMBER_ROLES
+from portal.local_time import in_england
 
 PAGE_SIZE = 50
 ROLE_WORDS = {
@@ -43,7 +44,8 @@ class ActivityLine:
 
     @property
     def sentence(self) -> str:
-        return f"{self.who} ({self.role}) {self.what} on {self.when.strftime('%-d %B %Y at %H:%M')}"
+        when = in_england(self.when).strftime("%-d %B %Y at %H:%M")
+        return f"{self.who} ({self.role}) {self.what} on {when}"
 
 
 def describe(entry: AuditEvent) -> ActivityLine:

@@ -20,7 +20,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 
-from flask import current_app, request
+from flask import current_app, render_template, request
 from sqlalchemy import String, Text, insert, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -171,3 +171,20 @@ def link_base() -> str | None:
     if not base and (current_app.config.get("DEMO_MODE") or current_app.debug):
         base = request.url_root
     return base.rstrip("/") if base else None
+
+
+def email_link(people, subject: str, template: str, path: str, **values) -> int:
+    """Email each person a link to `path` on this site, written by `template` (given
+    `person`, `link` and `values`); how many were sent. For news of something private (a message,
+    a typed-up form): the mail says where to look, never what it says."""
+    base = link_base()
+    if base is None:
+        logger.error("Mail not sent (%s): set PUBLIC_URL for its link", subject)
+        return 0
+    sent = 0
+    for person in people:
+        if person.email:
+            text = render_template(template, person=person, link=base + path, **values)
+            send_mail(person.email, subject, text)
+            sent += 1
+    return sent

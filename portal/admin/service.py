@@ -55,19 +55,25 @@ def assign(council_id: int, child_id: int, caseworker_id: int, *, by: User) -> t
         or caseworker.staff_role != "caseworker"
     ):
         raise AssignmentRefused("Choose a caseworker from your council.")
+    if add_to_plan_team(child, caseworker, by=by):
+        db.session.commit()
+    return child, caseworker
+
+
+def add_to_plan_team(child: Child, caseworker: User, *, by: User) -> bool:
+    """Give a caseworker a caseworker membership of the child unless they have one
+    already; True when added (not committed)."""
     existing = db.session.scalars(
         select(Membership).where(
             Membership.child_id == child.id, Membership.user_id == caseworker.id
         )
     ).first()
-    if existing is None:
-        db.session.add(
-            Membership(
-                child_id=child.id, user_id=caseworker.id, role="caseworker", granted_by_id=by.id
-            )
-        )
-        db.session.commit()
-    return child, caseworker
+    if existing is not None:
+        return False
+    db.session.add(
+        Membership(child_id=child.id, user_id=caseworker.id, role="caseworker", granted_by_id=by.id)
+    )
+    return True
 
 
 def unassign(council_id: int, child_id: int, caseworker_id: int) -> tuple[Child, User] | None:

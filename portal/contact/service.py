@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from media.models import MediaItem
 from portal.accounts.models import Council, User
+from portal.admin.service import add_to_plan_team
 from portal.contact.models import (
     CATEGORIES,
     KeyWorkerChoice,
@@ -33,8 +34,6 @@ BODY_LENGTH = 5_000
 # How long the family's home page says their key worker changed.
 CHANGE_NOTICE_DAYS = 30
 SENDER_FOR_ROLE = {"parent": "parent", "young_person": "young_person"}
-# Everyone who writes and reads the family's messages (portal.access MESSAGE_KEY_WORKER).
-FAMILY_WRITERS = ("parent", "young_person", "family_editor")
 
 
 class MessageRefused(Exception):
@@ -170,17 +169,7 @@ def choose_key_worker(
         db.session.add(choice)
     choice.user_id, choice.chosen_by_id, choice.chosen_at = person.id, by.id, now
     if person.staff_role == "caseworker":
-        member = db.session.scalars(
-            select(Membership).where(
-                Membership.child_id == child.id, Membership.user_id == person.id
-            )
-        ).first()
-        if member is None:
-            db.session.add(
-                Membership(
-                    child_id=child.id, user_id=person.id, role="caseworker", granted_by_id=by.id
-                )
-            )
+        add_to_plan_team(child, person, by=by)
     db.session.commit()
     db.session.refresh(choice)
     return child, person
@@ -205,23 +194,6 @@ def save_profile(
     profile.updated_at = now
     db.session.commit()
     return profile
-
-
-def family_to_tell(child_id: int) -> list[User]:
-    """Family members with an email address who read the child's messages."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.child_id == child_id,
-                Membership.role.in_(FAMILY_WRITERS),
-                User.active,
-                User.email.is_not(None),
-            )
-            .order_by(User.id)
-        )
-    )
 
 
 def staff_to_tell(child: Child) -> list[User]:

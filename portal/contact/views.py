@@ -124,7 +124,14 @@ def send(child: str):
     return redirect(url_for("contact.thread", child=found.slug, thread_id=thread.id), code=303)
 
 
-def _family_thread_page(found, thread, form, error=None, status=200):
+def _thread_page(found, thread, form, *, staff: bool, error=None, status=200):
+    """One conversation, for the family or for staff, with the reply form."""
+    if staff:
+        action = url_for("contact.staff_reply", thread_id=thread.id)
+        back = url_for("contact.staff_inbox")
+    else:
+        action = url_for("contact.family_reply", child=found.slug, thread_id=thread.id)
+        back = url_for("contact.messages", child=found.slug)
     return render_template(
         "contact/thread.html",
         child=found,
@@ -132,12 +139,12 @@ def _family_thread_page(found, thread, form, error=None, status=200):
         messages=service.messages_of(thread),
         form=form,
         error=error,
-        staff_view=False,
+        staff_view=staff,
         categories=CATEGORIES,
         about_url=service.about_url(found, thread),
-        action=url_for("contact.family_reply", child=found.slug, thread_id=thread.id),
-        back=url_for("contact.messages", child=found.slug),
-        late=False,
+        action=action,
+        back=back,
+        late=staff and is_late(thread.due_on, utcnow()),
     ), status
 
 
@@ -150,7 +157,7 @@ def thread(child: str, thread_id: int):
         current_user, found, "viewed", "message", target_id=chosen.id,
         label=CATEGORIES[chosen.category],
     )  # fmt: skip
-    return _family_thread_page(found, chosen, ReplyForm(formdata=None))
+    return _thread_page(found, chosen, ReplyForm(formdata=None), staff=False)
 
 
 @bp.post("/c/<child>/messages/<int:thread_id>")
@@ -160,13 +167,13 @@ def family_reply(child: str, thread_id: int):
     chosen = service.thread_of_child(found, thread_id) or abort(404)
     form = ReplyForm()
     if not form.validate_on_submit():
-        return _family_thread_page(found, chosen, form, status=400)
+        return _thread_page(found, chosen, form, staff=False, status=400)
     role = membership_of(current_user, found).role
     try:
         service.add_family_message(chosen, current_user, role, form.body.data, now=utcnow())
     except service.MessageRefused as refused:
         db.session.rollback()
-        return _family_thread_page(found, chosen, form, error=str(refused), status=400)
+        return _thread_page(found, chosen, form, staff=False, error=str(refused), status=400)
     audit.record(
         current_user, found, "messaged", "message", target_id=chosen.id,
         label=CATEGORIES[chosen.category], commit=False,
@@ -213,23 +220,6 @@ def _staff_thread_or_404(thread_id: int) -> tuple[MessageThread, Child]:
     return chosen, found
 
 
-def _staff_thread_page(found, chosen, form, error=None, status=200):
-    return render_template(
-        "contact/thread.html",
-        child=found,
-        thread=chosen,
-        messages=service.messages_of(chosen),
-        form=form,
-        error=error,
-        staff_view=True,
-        categories=CATEGORIES,
-        about_url=service.about_url(found, chosen),
-        action=url_for("contact.staff_reply", thread_id=chosen.id),
-        back=url_for("contact.staff_inbox"),
-        late=is_late(chosen.due_on, utcnow()),
-    ), status
-
-
 @bp.get("/staff/messages/<int:thread_id>")
 @login_required
 def staff_thread(thread_id: int):
@@ -238,7 +228,7 @@ def staff_thread(thread_id: int):
         current_user, found, "viewed", "message", target_id=chosen.id,
         label=CATEGORIES[chosen.category],
     )  # fmt: skip
-    return _staff_thread_page(found, chosen, ReplyForm(formdata=None))
+    return _thread_page(found, chosen, ReplyForm(formdata=None), staff=True)
 
 
 @bp.post("/staff/messages/<int:thread_id>")
@@ -247,12 +237,12 @@ def staff_reply(thread_id: int):
     chosen, found = _staff_thread_or_404(thread_id)
     form = ReplyForm()
     if not form.validate_on_submit():
-        return _staff_thread_page(found, chosen, form, status=400)
+        return _thread_page(found, chosen, form, staff=True, status=400)
     try:
         service.add_staff_reply(chosen, current_user, form.body.data, now=utcnow())
     except service.MessageRefused as refused:
         db.session.rollback()
-        return _staff_thread_page(found, chosen, form, error=str(refused), status=400)
+        return _thread_page(found, chosen, form, staff=True, error=str(refused), status=400)
     audit.record(
         current_user, found, "replied", "message", target_id=chosen.id,
         label=CATEGORIES[chosen.category], commit=False,

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
+from portal.access import FAMILY_EDITORS
 from portal.accounts.models import Council, User
 from portal.extensions import db
 from portal.families.models import MEMBER_ROLES, Child, Membership
@@ -62,5 +63,23 @@ def memberships_for(user: User) -> list[Membership]:
             .options(contains_eager(Membership.child))
             .where(Membership.user_id == user.id)
             .order_by(Child.name)
+        )
+    )
+
+
+def editors_with_email(child_id: int) -> list[User]:
+    """The family members who edit the child's pages and can be emailed: those told of a
+    reply to a message, a new key worker or a paper form to check."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.child_id == child_id,
+                Membership.role.in_(FAMILY_EDITORS),
+                User.active.is_(True),
+                User.email.is_not(None),
+            )
+            .order_by(User.id)
         )
     )

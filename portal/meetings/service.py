@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from portal.access import FAMILY_EDITORS, WRITE_PLAN, can, membership_of
 from portal.accounts.models import User
@@ -61,9 +62,11 @@ def meetings_of(plan: Plan) -> list[PlanMeeting]:
 
 
 def participants(meeting: PlanMeeting) -> list[MeetingParticipant]:
+    """Everyone invited, with their accounts in the same query (the poll shows names)."""
     return list(
         db.session.scalars(
             select(MeetingParticipant)
+            .options(joinedload(MeetingParticipant.user))
             .where(MeetingParticipant.meeting_id == meeting.id)
             .order_by(MeetingParticipant.id)
         )
@@ -145,27 +148,31 @@ def notes(meeting: PlanMeeting) -> list[MeetingNote]:
     return list(
         db.session.scalars(
             select(MeetingNote)
+            .options(joinedload(MeetingNote.author))
             .where(MeetingNote.meeting_id == meeting.id)
             .order_by(MeetingNote.created_at, MeetingNote.id)
         )
     )
 
 
+def _invited(child: Child, user, status: str):
+    """The child's meetings in `status` that this person was invited to."""
+    return (
+        select(PlanMeeting)
+        .join(Plan, Plan.id == PlanMeeting.plan_id)
+        .join(MeetingParticipant, MeetingParticipant.meeting_id == PlanMeeting.id)
+        .where(
+            Plan.child_id == child.id,
+            PlanMeeting.status == status,
+            MeetingParticipant.user_id == user.id,
+        )
+        .order_by(PlanMeeting.id)
+    )
+
+
 def open_meetings_for(child: Child, user) -> list[PlanMeeting]:
     """Open meetings on the child's plan that this person is invited to."""
-    return list(
-        db.session.scalars(
-            select(PlanMeeting)
-            .join(Plan, Plan.id == PlanMeeting.plan_id)
-            .join(MeetingParticipant, MeetingParticipant.meeting_id == PlanMeeting.id)
-            .where(
-                Plan.child_id == child.id,
-                PlanMeeting.status == "open",
-                MeetingParticipant.user_id == user.id,
-            )
-            .order_by(PlanMeeting.id)
-        )
-    )
+    return list(db.session.scalars(_invited(child, user, "open")))
 
 
 def unanswered_for(child: Child, user) -> list[PlanMeeting]:
@@ -173,17 +180,10 @@ def unanswered_for(child: Child, user) -> list[PlanMeeting]:
     answered = select(MeetingFeeling.meeting_id).where(MeetingFeeling.user_id == user.id)
     return list(
         db.session.scalars(
-            select(PlanMeeting)
-            .join(Plan, Plan.id == PlanMeeting.plan_id)
-            .join(MeetingParticipant, MeetingParticipant.meeting_id == PlanMeeting.id)
-            .where(
-                Plan.child_id == child.id,
-                PlanMeeting.status == "ended",
-                MeetingParticipant.user_id == user.id,
+            _invited(child, user, "ended").where(
                 MeetingParticipant.role.in_(INVITABLE_ROLES),
                 PlanMeeting.id.not_in(answered),
             )
-            .order_by(PlanMeeting.id)
         )
     )
 

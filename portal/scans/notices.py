@@ -3,33 +3,23 @@ form's content: mail is not private enough), and a notice on the child's home pa
 
 from __future__ import annotations
 
-import logging
-
-from flask import render_template, url_for
+from flask import url_for
 
 from portal.access import CHECK_PAPER_FORMS, can
-from portal.mail import link_base, send_mail
+from portal.families.service import editors_with_email
+from portal.mail import email_link
 from portal.scans.models import ScannedForm
-from portal.scans.publishing import family_to_tell, forms_to_check
-
-log = logging.getLogger(__name__)
+from portal.scans.publishing import forms_to_check
 
 
 def tell_family(scan: ScannedForm) -> int:
     """Email each family member who can check the form a link to it; how many."""
-    base = link_base()
-    if base is None:
-        log.error("Paper form emails cannot be sent: set PUBLIC_URL")
-        return 0
-    link = base + url_for("paper_forms.check", child=scan.child.slug, scan_id=scan.id)
-    people = family_to_tell(scan.child_id)
-    for person in people:
-        send_mail(
-            person.email,
-            "A paper form is ready for you to check",
-            render_template("scans/email.txt", person=person, link=link),
-        )
-    return len(people)
+    return email_link(
+        editors_with_email(scan.child_id),
+        "A paper form is ready for you to check",
+        "scans/email.txt",
+        url_for("paper_forms.check", child=scan.child.slug, scan_id=scan.id),
+    )
 
 
 def forms_for_home_page(user, child) -> list[ScannedForm]:

@@ -25,11 +25,11 @@ from media.results import Rejected
 from media.scans import TIFF, pdf_from_pictures
 from media.storage import Storage, copy_to_file
 from portal import audit
-from portal.access import CHECK_PAPER_FORMS, FAMILY_EDITORS, can
+from portal.access import CHECK_PAPER_FORMS, can
 from portal.accounts.models import User
 from portal.dbtypes import utcnow
 from portal.extensions import db
-from portal.families.models import Child, Membership
+from portal.families.models import Child
 from portal.scans.models import (
     CHECKED,
     CONFIRMED,
@@ -243,23 +243,6 @@ def family_scan(child_id: int, scan_id: int) -> ScannedForm | None:
         )
         .options(selectinload(ScannedForm.pages), joinedload(ScannedForm.confirmed_by))
     ).first()
-
-
-def family_to_tell(child_id: int) -> list[User]:
-    """Who checks the child's forms and has an email address to be told at."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.child_id == child_id,
-                Membership.role.in_(FAMILY_EDITORS),
-                User.active.is_(True),
-                User.email.is_not(None),
-            )
-            .order_by(User.id)
-        )
-    )
 
 
 def confirm(scan: ScannedForm, *, user: User, today: date | None = None) -> bool:

@@ -57,7 +57,8 @@ def check_page(page, name: str, screenshots: Path) -> None:
     """Assert the phone-size quality bars on the current page and screenshot it."""
     screenshots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
-    assert accessibility_violations(page) == [], name
+    violations = accessibility_violations(page)
+    assert violations == [], (name, violations)
     assert sideways_overflow(page) <= 0, name
     assert small_tap_targets(page) == [], name
 

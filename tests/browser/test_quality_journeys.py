@@ -110,6 +110,15 @@ def test_the_administrator_draws_a_round_and_reads_the_report(
         pair = page.get_by_role("row", name="Ann Auditor and Ben Auditor")
         assert pair.get_by_role("cell").all_inner_texts() == ["30", "100%", "100%"]
         check_page(page, "quality-report", SCREENSHOTS)
+
+        # On a phone the wide tables scroll sideways inside themselves, by keyboard too.
+        page.set_viewport_size(PHONE["viewport"])
+        check_page(page, "quality-report-phone", SCREENSHOTS)
+        page.go_back()
+        check_page(page, "quality-round-phone", SCREENSHOTS)
+        page.goto(f"{live_server}/admin/")
+        assert page.get_by_role("region", name="Children in the caseload").is_visible()
+        check_page(page, "caseload-phone", SCREENSHOTS)
     finally:
         context.close()
 
